@@ -1,0 +1,1 @@
+"""Deck files: YAML → typed models, with positions for every error."""

@@ -1,0 +1,68 @@
+"""Questions → cards: one per question, one per cloze number for cloze questions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from quizapp.decks import cloze
+from quizapp.decks.model import QUESTION_TYPES, ClozeQuestion, Deck, Question
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """What a deck file says about one card; the database adds scheduling state to it."""
+
+    uid: str
+    deck_id: str
+    question_id: str
+    cloze: int | None
+    kind: str
+    topic: str
+    level: int | None
+    content: str
+    content_hash: str
+    old_uids: tuple[str, ...]
+    position: int
+
+
+def card_uid(deck_id: str, question_id: str, cloze_number: int | None) -> str:
+    """The card's identity: `<deck>/<id>` plus `#cN` for a cloze card."""
+    base = f"{deck_id}/{question_id}"
+    return base if cloze_number is None else f"{base}#c{cloze_number}"
+
+
+def question_from_content(content: str) -> Question:
+    """Rebuild the question stored with a card."""
+    data: dict[str, Any] = json.loads(content)
+    return QUESTION_TYPES[data["type"]].model_validate(data)
+
+
+def card_specs(deck: Deck) -> list[CardSpec]:
+    """Every card of a deck, in file order (the order new cards are introduced)."""
+    specs = []
+    for question in deck.questions:
+        tags = list(dict.fromkeys([*deck.tags, *question.tags]))
+        stored = question.model_copy(update={"tags": tags, "topic": deck.topic_of(question)})
+        content = json.dumps(stored.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+        numbers: list[int | None] = cloze.numbers(question.text) if isinstance(question, ClozeQuestion) else [None]
+        for number in numbers:
+            specs.append(
+                CardSpec(
+                    uid=card_uid(deck.deck, question.id, number),
+                    deck_id=deck.deck,
+                    question_id=question.id,
+                    cloze=number,
+                    kind=question.type,
+                    topic=deck.topic_of(question),
+                    level=question.level,
+                    content=content,
+                    content_hash=digest,
+                    old_uids=tuple(card_uid(deck.deck, old, number) for old in question.renamed_from),
+                    position=len(specs),
+                )
+            )
+    return specs

@@ -1,0 +1,229 @@
+"""Plain, bounded YAML reading that remembers where every value came from.
+
+PyYAML's composer is recursive (libyaml's C composer segfaults on deep nesting)
+and expands aliases without limit, so documents are built here from the event
+stream, iteratively, with bounds on size, depth and alias expansion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quizapp.errors import DeckError, DeckProblem
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+
+Loc = tuple[str | int, ...]
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 5-6x faster
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+    "!",
+}
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column, as editors count."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class YamlDocument:
+    """A loaded document and the positions of its values and mapping keys, by location."""
+
+    data: Any
+    value_at: dict[Loc, Position] = field(default_factory=dict)
+    key_at: dict[Loc, Position] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> Position:
+        """Position of `loc`, or of its nearest ancestor when `loc` itself has none."""
+        table = self.key_at if key else self.value_at
+        while loc:
+            if loc in table:
+                return table[loc]
+            if key:
+                table = self.value_at
+            loc = loc[:-1]
+        return self.value_at.get((), Position(1, 1))
+
+
+class _Frame:
+    """A container being filled, with the key waiting for its value."""
+
+    __slots__ = ("container", "loc", "pending_key", "anchor", "nodes")
+
+    def __init__(self, container: list[Any] | dict[str, Any], loc: Loc, anchor: str | None) -> None:
+        self.container = container
+        self.loc = loc
+        self.pending_key: str | None = None
+        self.anchor = anchor
+        self.nodes = 1
+
+
+def _pos(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _fail(path: Path, position: Position, message: str) -> DeckError:
+    return DeckError([DeckProblem(path, position.line, position.column, message)])
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text of a deck file, or an error at the first bad byte."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(path, Position(1, 1), f"file is {len(raw):,} bytes; decks are limited to {MAX_FILE_BYTES:,}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise _fail(path, Position(line, column), f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8") from e
+    return text.removeprefix("\ufeff")
+
+
+def _scalar(event: Any, path: Path) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else "tag:yaml.org,2002:str"
+    if tag not in _PLAIN_TAGS:
+        if tag == "tag:yaml.org,2002:timestamp":
+            return event.value  # dates stay text: no deck field is a date
+        raise _fail(path, _pos(event.start_mark), f"tag {tag!r} is not allowed: decks are plain YAML")
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    try:
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError) as e:
+        raise _fail(path, _pos(event.start_mark), f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}") from e
+
+
+def _size(value: Any) -> int:
+    """Number of nodes under a value, counted iteratively (aliases may share subtrees)."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_ALIAS_NODES:
+            break
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def read_yaml(text: str, path: Path) -> YamlDocument:
+    """Load one plain YAML document with positions.
+
+    Raises:
+        DeckError: on a syntax error, a non-plain tag, a duplicate key, too deep
+            nesting, too much alias expansion, or more than one document.
+    """
+    doc = YamlDocument(data=None)
+    stack: list[_Frame] = []
+    anchors: dict[str, Any] = {}
+    expanded = 0
+    documents = 0
+    root_set = False
+
+    def attach(value: Any, start: Position, loc_key: str | int | None = None) -> Loc | None:
+        """Put a finished value into its parent; returns its location, or None when it was a key."""
+        nonlocal root_set
+        if not stack:
+            doc.data, root_set = value, True
+            doc.value_at[()] = start
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            loc = frame.loc + (len(frame.container),)
+            frame.container.append(value)
+            doc.value_at[loc] = start
+            return loc
+        if frame.pending_key is None:
+            if isinstance(value, (dict, list)):
+                raise _fail(path, start, "mapping keys must be plain scalars")
+            key = "" if value is None else str(value)
+            if key in frame.container:
+                raise _fail(path, start, f"duplicate key {key!r}")
+            frame.pending_key = key
+            doc.key_at[frame.loc + (key,)] = start
+            return None
+        loc = frame.loc + (frame.pending_key,)
+        frame.container[frame.pending_key] = value
+        frame.pending_key = None
+        doc.value_at[loc] = start
+        return loc
+
+    def child_loc() -> Loc:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            return frame.loc + (len(frame.container),)
+        return frame.loc + (frame.pending_key if frame.pending_key is not None else "?",)
+
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _fail(path, _pos(event.start_mark), "only one YAML document per deck file (found '---')")
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
+                    raise _fail(path, _pos(event.start_mark), f"tag {event.tag!r} is not allowed: decks are plain YAML")
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(path, _pos(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels")
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                    raise _fail(path, _pos(event.start_mark), "mapping keys must be plain scalars")
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                loc = child_loc()
+                doc.value_at[loc] = _pos(event.start_mark)
+                stack.append(_Frame(container, loc, event.anchor))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                if frame.anchor:
+                    anchors[frame.anchor] = frame.container
+                attach(frame.container, doc.value_at[frame.loc])
+            elif isinstance(event, yaml.ScalarEvent):
+                is_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None
+                value = _scalar(event, path)
+                if is_key:
+                    value = event.value  # keys are names as written: `on:` is not True
+                if event.anchor:
+                    anchors[event.anchor] = value
+                attach(value, _pos(event.start_mark))
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise _fail(path, _pos(event.start_mark), f"alias *{event.anchor} has no anchor before it")
+                value = anchors[event.anchor]
+                expanded += _size(value)
+                if expanded > MAX_ALIAS_NODES:
+                    raise _fail(path, _pos(event.start_mark), f"aliases expand to more than {MAX_ALIAS_NODES:,} values")
+                attach(value, _pos(event.start_mark))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = _pos(mark) if mark is not None else Position(1, 1)
+        what = " ".join(part for part in (e.context, e.problem) if part)
+        raise _fail(path, where, f"YAML syntax error: {what}") from e
+    except yaml.YAMLError as e:
+        raise _fail(path, Position(1, 1), f"YAML error: {e}") from e
+    if not root_set or doc.data is None:
+        raise _fail(path, Position(1, 1), "the file is empty: expected a mapping with format, deck and questions")
+    return doc

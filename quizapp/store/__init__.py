@@ -1,0 +1,1 @@
+"""SQLite storage through SQLModel: decks, cards with their FSRS state, and every review."""

@@ -1,0 +1,120 @@
+"""The database tables. Content lives in the deck files; a copy is kept per card so that
+the app starts and reports without re-parsing YAML, and retired cards can still be shown."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import IntEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Index, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class CardState(IntEnum):
+    """Our card states: py-fsrs's three plus New (never reviewed)."""
+
+    New = 0
+    Learning = 1
+    Review = 2
+    Relearning = 3
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC as naive text (SQLite has no time zones) and gives back aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware datetimes")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database itself, such as its schema version."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class DeckRow(SQLModel, table=True):
+    """A deck and the file it was last synced from."""
+
+    __tablename__ = "deck"
+    id: str = Field(primary_key=True)
+    title: str
+    description: str = ""
+    topic: str = ""
+    source_path: str = Field(default="", index=True)
+    file_hash: str = ""
+    synced_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CardRow(SQLModel, table=True):
+    """One card: identity, a copy of its question, and its FSRS scheduling state."""
+
+    __tablename__ = "card"
+    __table_args__ = (
+        Index("ix_card_due", "retired", "suspended", "state", "due"),
+        Index("ix_card_new", "retired", "suspended", "state", "deck_id", "position"),
+        Index("ix_card_question", "deck_id", "question_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    deck_id: str = Field(foreign_key="deck.id", index=True)
+    question_id: str
+    cloze: int | None = None
+    kind: str
+    topic: str = Field(index=True)
+    level: int | None = None
+    position: int
+    content: str
+    content_hash: str
+    state: int = CardState.New
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_review: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    suspended: bool = False
+    buried_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    retired: bool = False
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReviewRow(SQLModel, table=True):
+    """One answer, with the card's state before (for undo) and after (for audits and reports)."""
+
+    __tablename__ = "review"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", index=True)
+    rating: int
+    reviewed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    duration_ms: int | None = None
+    state_before: int
+    step_before: int | None = None
+    stability_before: float | None = None
+    difficulty_before: float | None = None
+    due_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_review_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    state_after: int
+    step_after: int | None = None
+    stability_after: float | None = None
+    difficulty_after: float | None = None
+    due_after: datetime = Field(sa_type=UTCDateTime)
+
+
+card_table = CardRow.__table__  # type: ignore[attr-defined]
+deck_table = DeckRow.__table__  # type: ignore[attr-defined]
+review_table = ReviewRow.__table__  # type: ignore[attr-defined]
+meta_table = Meta.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""The Textual review interface. Nothing outside this package imports Textual."""

@@ -1,0 +1,92 @@
+"""Home: the decks with their new / learning / due counts and today's progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizapp.tui.launch import Library
+from quizapp.tui.screens.review import ReviewScreen
+
+
+class HomeScreen(Screen[None]):
+    """Pick a deck (Enter) or review everything due (`r`)."""
+
+    BINDINGS = [
+        Binding("enter", "review_selected", "Review deck", priority=True),
+        Binding("r", "review_all", "Review all"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        yield Static(id="today")
+        table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="deck-description")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Deck", key="deck")
+        for label in ("New", "Learn", "Due", "Cards"):
+            table.add_column(Text(label, justify="right"), key=label.lower())
+        self.refresh_counts()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Re-read the counts (after a session, or when the day has turned)."""
+        scheduler = self.library.scheduler
+        decks = self.library.decks
+        counts = scheduler.deck_counts([d.id for d in decks])
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for deck in decks:
+            c = counts[deck.id]
+            table.add_row(
+                Text(deck.title),
+                Text(str(c.new), style="bold" if c.new else "dim", justify="right"),
+                Text(str(c.learning), style="bold" if c.learning else "dim", justify="right"),
+                Text(str(c.review), style="bold" if c.review else "dim", justify="right"),
+                Text(str(c.total), style="dim", justify="right"),
+                key=deck.id,
+            )
+        if decks:
+            table.move_cursor(row=min(row, len(decks) - 1))
+        due = sum(c.new + c.learning + c.review for c in counts.values())
+        today = self.query_one("#today", Static)
+        today.update(
+            Content.assemble(
+                ("Today ", "bold"), f"{scheduler.reviewed_today()} reviewed · {due} to go · ",
+                f"{scheduler.new_left_today()} new cards left",
+            )
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        deck = next((d for d in self.library.decks if d.id == event.row_key.value), None)
+        text = f"{deck.topic} — {deck.description.strip()}" if deck else ""
+        self.query_one("#deck-description", Static).update(Content(text))
+
+    def action_review_selected(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self._review_deck(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def _review_deck(self, deck_id: str) -> None:
+        title = next(d.title for d in self.library.decks if d.id == deck_id)
+        self.app.push_screen(ReviewScreen(self.library, [deck_id], title))
+
+    def action_review_all(self) -> None:
+        self.app.push_screen(ReviewScreen(self.library, [d.id for d in self.library.decks], "All decks"))

@@ -1,0 +1,280 @@
+"""Review: one card at a time; reveal, tick key points, grade; undo, suspend, bury."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, ProgressBar, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from quizapp.decks.model import ChoiceQuestion
+from quizapp.errors import QuizError
+from quizapp.scheduling import Grade, StudyCard
+from quizapp.session import Answered, Session
+from quizapp.store.tables import CardState
+from quizapp.tui import faces
+from quizapp.tui.launch import Library
+from quizapp.tui.screens.summary import SummaryScreen
+
+STATE_NAMES = {CardState.New: "new", CardState.Learning: "learning", CardState.Review: "review", CardState.Relearning: "relearning"}
+
+
+def format_interval(delta: timedelta) -> str:
+    """Short human interval: <1m, 10m, 3h, 4d, 2.5mo, 1.2y."""
+    minutes = delta.total_seconds() / 60
+    if minutes < 1:
+        return "<1m"
+    if minutes < 60:
+        return f"{minutes:.0f}m"
+    if minutes < 60 * 24:
+        return f"{minutes / 60:.0f}h"
+    days = minutes / (60 * 24)
+    if days < 30:
+        return f"{days:.0f}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+class ReviewScreen(Screen[None]):
+    """A review session over some decks (and optionally one topic)."""
+
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("enter", "accept", "Accept", show=False),
+        Binding("1", "grade(1)", "Again"),
+        Binding("2", "grade(2)", "Hard"),
+        Binding("3", "grade(3)", "Good"),
+        Binding("4", "grade(4)", "Easy"),
+        *(Binding(letter, f"pick({i})", f"Pick {letter}", show=False) for i, letter in enumerate(faces.LETTERS)),
+        Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("minus", "bury", "Bury"),
+        Binding("q,escape", "back", "Back"),
+    ]
+
+    def __init__(self, library: Library, deck_ids: Sequence[str], title: str, topic: str | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.scheduler = library.scheduler
+        self.deck_ids = list(deck_ids)
+        self.topic = topic
+        self.session_title = title if not topic else f"{title} · {topic}"
+        self.session = Session(started=self.scheduler.now())
+        self.card: StudyCard | None = None
+        self.revealed = False
+        self.picked: frozenset[int] = frozenset()
+        self.suggested: Grade | None = None
+        self.shown_at = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-title")
+        yield ProgressBar(id="progress", show_eta=False)
+        with VerticalScroll(id="card"):
+            yield Static(id="card-meta")
+            yield Markdown(id="prompt")
+            yield Markdown(id="choices")
+            with VerticalScroll(id="back"):
+                yield Markdown(id="answer")
+                yield Static("Key points — tick what you recalled (↑/↓, space):", id="key-points-label")
+                yield SelectionList[int](id="key-points")
+                yield Markdown(id="extras")
+        yield Static(id="grade-bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one("#session-title", Static).update(Content.assemble(("Review · ", "bold"), self.session_title))
+        await self.show_next()
+
+    # --- showing cards -----------------------------------------------------------------
+
+    async def show_next(self) -> None:
+        """Fetch and show the next due card, or the summary when there is none."""
+        card = self.scheduler.next_card(self.deck_ids, self.topic)
+        if card is None:
+            self.finish()
+            return
+        await self.show_card(card)
+
+    async def show_card(self, card: StudyCard) -> None:
+        """Show the question side of `card`."""
+        self.card, self.revealed, self.picked, self.suggested = card, False, frozenset(), None
+        question = card.question
+        level = f" · level {question.level}" if question.level else ""
+        self.query_one("#card-meta", Static).update(
+            Content.styled(f"{card.deck_id} · {card.topic}{level} · {question.type} · {STATE_NAMES[card.state]}", "dim")
+        )
+        await self.query_one("#prompt", Markdown).update(faces.front(question, card.cloze))
+        choices = self.query_one("#choices", Markdown)
+        choices.display = isinstance(question, ChoiceQuestion)
+        if isinstance(question, ChoiceQuestion):
+            await choices.update(faces.choice_list(question, self.picked, revealed=False))
+        self.query_one("#back").display = False
+        card_view = self.query_one("#card", VerticalScroll)
+        card_view.scroll_home(animate=False)
+        card_view.focus()
+        self.update_progress()
+        self.update_grade_bar()
+        self.refresh_bindings()
+        self.shown_at = time.monotonic()
+
+    async def reveal(self) -> None:
+        """Show the answer side."""
+        card = self.card
+        if card is None or self.revealed:
+            return
+        self.revealed = True
+        question = card.question
+        if isinstance(question, ChoiceQuestion):
+            await self.query_one("#choices", Markdown).update(faces.choice_list(question, self.picked, revealed=True))
+            if self.picked:
+                self.suggested = Grade.Good if faces.grade_is_right(question, self.picked) else Grade.Again
+        await self.query_one("#answer", Markdown).update(faces.back(question, card.cloze))
+        key_points = self.query_one("#key-points", SelectionList)
+        key_points.clear_options()
+        key_points.add_options([Selection(Content(faces.plain(kp)), i) for i, kp in enumerate(question.key_points)])
+        key_points.display = bool(question.key_points)
+        self.query_one("#key-points-label").display = bool(question.key_points)
+        await self.query_one("#extras", Markdown).update(faces.extras(question))
+        back = self.query_one("#back")
+        back.display = True
+        self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget, back, top=True, animate=False)
+        self.update_grade_bar()
+        self.refresh_bindings()
+
+    def update_progress(self) -> None:
+        """Answered so far against answered plus what is still due today."""
+        counts = self.scheduler.deck_counts(self.deck_ids, self.topic).values()
+        new = min(sum(c.new for c in counts), self.scheduler.new_left_today())
+        remaining = new + sum(c.learning + c.review for c in counts)
+        done = len(self.session.answers)
+        self.query_one(ProgressBar).update(total=max(done + remaining, 1), progress=done)
+
+    def update_grade_bar(self) -> None:
+        """Before the reveal: how to reveal; after: each grade with its next interval."""
+        bar = self.query_one("#grade-bar", Static)
+        card = self.card
+        if card is None:
+            bar.update("")
+            return
+        if not self.revealed:
+            if isinstance(card.question, ChoiceQuestion):
+                several = len(card.question.correct_set) > 1
+                letters = faces.LETTERS[: len(card.question.choices)]
+                hint = f"pick {letters[0]}–{letters[-1]}" + (" (several), then space" if several else "")
+                bar.update(Content.assemble((hint, "bold"), " · space: show answer"))
+            else:
+                bar.update(Content.assemble(("space", "bold"), ": show answer"))
+            return
+        intervals = self.scheduler.intervals(card)
+        parts: list[str | tuple[str, str]] = []
+        for grade in Grade:
+            style = "reverse bold" if grade == self.suggested else "bold"
+            parts += [(f" {int(grade)} ", style), f" {grade.name} {format_interval(intervals[grade])}   "]
+        if self.suggested:
+            parts.append(("enter", "bold"))
+            parts.append(f": {self.suggested.name}")
+        bar.update(Content.assemble(*parts))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show and allow only the keys that make sense on this side of this card."""
+        card = self.card
+        if action == "reveal":
+            return card is not None and not self.revealed
+        if action == "grade":
+            return self.revealed
+        if action == "pick":
+            question = card.question if card else None
+            return isinstance(question, ChoiceQuestion) and not self.revealed and int(parameters[0]) < len(question.choices)  # type: ignore[arg-type]
+        if action == "undo":
+            return self.session.last is not None
+        if action in ("suspend", "bury"):
+            return card is not None
+        return True
+
+    # --- actions -----------------------------------------------------------------------
+
+    async def action_reveal(self) -> None:
+        await self.reveal()
+
+    async def action_accept(self) -> None:
+        if not self.revealed:
+            await self.reveal()
+        elif self.suggested is not None:
+            await self.action_grade(int(self.suggested))
+
+    async def action_pick(self, index: int) -> None:
+        card = self.card
+        if card is None or self.revealed or not isinstance(card.question, ChoiceQuestion):
+            return
+        question = card.question
+        if len(question.correct_set) > 1:
+            self.picked = self.picked ^ {index}
+            await self.query_one("#choices", Markdown).update(faces.choice_list(question, self.picked, revealed=False))
+        else:
+            self.picked = frozenset({index})
+            await self.reveal()
+
+    async def action_grade(self, grade: int) -> None:
+        card = self.card
+        if card is None or not self.revealed:
+            return
+        duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        try:
+            result = self.scheduler.answer(card.id, Grade(grade), duration_ms)
+        except QuizError as e:
+            self.notify(e.message, title="Answer not saved", severity="error", markup=False)
+            return
+        self.session.record(Answered(result.review_id, card.id, card.topic, grade))
+        await self.show_next()
+
+    async def action_undo(self) -> None:
+        last = self.session.last
+        if last is None:
+            return
+        try:
+            card_id = self.scheduler.undo(last.review_id)
+        except QuizError as e:
+            self.notify(e.message, title="Undo", severity="error", markup=False)
+            return
+        self.session.pop_last()
+        self.notify("Last answer undone", timeout=2)
+        await self.show_card(self.scheduler.card(card_id))
+
+    async def action_suspend(self) -> None:
+        if self.card is not None:
+            self.scheduler.suspend(self.card.id)
+            self.notify(f"Suspended {self.card.uid}", timeout=2, markup=False)
+            await self.show_next()
+
+    async def action_bury(self) -> None:
+        if self.card is not None:
+            self.scheduler.bury(self.card.id)
+            self.notify(f"Buried {self.card.uid} until tomorrow", timeout=2, markup=False)
+            await self.show_next()
+
+    def action_back(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        """End the session: show the summary if anything was answered, then go home."""
+        self.card = None
+        summary = self.session.summary(self.scheduler.now())
+        if summary.reviewed:
+            self.app.switch_screen(SummaryScreen(summary, self.session_title))
+        else:
+            self.app.pop_screen()
+            if not self.session.answers:
+                self.app.notify("Nothing due here right now.", timeout=3)
+
+    @on(SelectionList.SelectedChanged)
+    def _ticked(self) -> None:
+        """Ticking key points is for the user's own check; nothing is stored."""
