@@ -221,6 +221,9 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
         mark = e.problem_mark or e.context_mark
         where = _pos(mark) if mark is not None else Position(1, 1)
         what = " ".join(part for part in (e.context, e.problem) if part)
+        if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
+            start = _pos(e.context_mark)
+            what += f" (the construct starts at line {start.line}, column {start.column})"
         raise _fail(path, where, f"YAML syntax error: {what}") from e
     except yaml.YAMLError as e:
         raise _fail(path, Position(1, 1), f"YAML error: {e}") from e

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import SQLModel
 
@@ -71,24 +71,41 @@ class Database:
         self.engine.dispose()
 
 
-def _check_or_create(engine: Engine, path: Path) -> None:
-    tables = set(inspect(engine).get_table_names())
-    if not tables:
-        with engine.connect().execution_options(immediate=True) as conn, conn.begin():
-            SQLModel.metadata.create_all(conn)
-            conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-        return
-    if "meta" not in tables or "card" not in tables:
-        raise StorageError(f"{path} is an SQLite database, but not a quizapp one; refusing to touch it")
-    with engine.connect() as conn:
-        row = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
-    version = int(row[0]) if row and row[0].isdigit() else None
-    if version is None:
+def _inspect(path: Path) -> int | None:
+    """Schema version of an existing file, read-only so a foreign file is never modified.
+
+    Returns None for a missing or empty file (a new database).
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with path.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise StorageError(f"{path} is not an SQLite database (corrupt or another kind of file); refusing to touch it")
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"meta", "card", "review"} <= tables:
+                raise StorageError(f"{path} is an SQLite database, but not a quizapp one; refusing to touch it")
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise StorageError(f"cannot read {path}: {e} (is it a quizapp database?)") from e
+    if row is None or not str(row[0]).isdigit():
         raise StorageError(f"{path} has no quizapp schema version; refusing to touch it")
+    version = int(row[0])
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"{path} was written by a newer quizapp (schema {version}, this one knows {SCHEMA_VERSION}); upgrade quizapp"
         )
+    return version
+
+
+def _create(engine: Engine) -> None:
+    with engine.connect().execution_options(immediate=True) as conn, conn.begin():
+        SQLModel.metadata.create_all(conn)
+        conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
 
 
 def open_database(path: Path) -> Database:
@@ -101,13 +118,12 @@ def open_database(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StorageError(f"cannot create the folder for the database {path}: {e.strerror}") from e
+    version = _inspect(path)
     engine = create_db_engine(f"sqlite:///{path}")
     try:
-        _check_or_create(engine, path)
+        if version is None:
+            _create(engine)
     except (DatabaseError, OperationalError) as e:
         engine.dispose()
-        raise StorageError(f"cannot open {path}: {getattr(e, 'orig', e)} (is it a quizapp database?)") from e
-    except StorageError:
-        engine.dispose()
-        raise
+        raise StorageError(f"cannot create the database {path}: {getattr(e, 'orig', e)}") from e
     return Database(engine, path)

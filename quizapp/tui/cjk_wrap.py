@@ -14,21 +14,25 @@ _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-
 _CLOSING = "\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f\uff09\u300b\u300d\u300f\u3011\u3015\u3009\u201d\u2019\u30fc"
 _OPENING = "\uff08\u300a\u300c\u300e\u3010\u3014\u3008\u201c\u2018"
 
-# A chunk is a CJK character (with any opening punctuation before it and closing punctuation
-# after it), or a run of other non-space characters, each with the spaces that follow.
-CJK_CHUNK = re.compile(
-    rf"[{_OPENING}]*[{_CJK}][{_CLOSING}]*\s*"
-    rf"|[{_OPENING}{_CLOSING}]+\s*"
-    rf"|[^\s{_CJK}{_OPENING}{_CLOSING}]+[{_CLOSING}]*\s*"
-    r"|\s+"
+# A unit is a CJK character (with opening punctuation before it and closing punctuation
+# after it, which must stay on its line), or a run of other non-space characters.
+_UNIT = (
+    rf"[{_OPENING}]*[{_CJK}][{_CLOSING}]*"
+    rf"|[{_OPENING}{_CLOSING}]+"
+    rf"|[^\s{_CJK}{_OPENING}{_CLOSING}]+[{_CLOSING}]*"
 )
+TEXTUAL_CHUNK = re.compile(rf"(?:{_UNIT})\s*|\s+")  # textual._wrap: a unit and the spaces after it
+RICH_WORD = re.compile(rf"\s*(?:{_UNIT})\s*")  # rich._wrap (used by Textual's Content): spaces around a unit
 
 
 def install() -> bool:
-    """Make Textual's wrapping CJK-aware; returns False if this Textual has no such hook."""
-    from textual import _wrap
+    """Make Textual's and Rich's wrapping CJK-aware; returns False if their hooks are gone."""
+    from rich import _wrap as rich_wrap
+    from textual import _wrap as textual_wrap
 
-    if not isinstance(getattr(_wrap, "re_chunk", None), re.Pattern):
+    hooks = [(textual_wrap, "re_chunk", TEXTUAL_CHUNK), (rich_wrap, "re_word", RICH_WORD)]
+    if not all(isinstance(getattr(module, name, None), re.Pattern) for module, name, _ in hooks):
         return False
-    _wrap.re_chunk = CJK_CHUNK
+    for module, name, pattern in hooks:
+        setattr(module, name, pattern)
     return True

@@ -27,7 +27,7 @@ class HomeScreen(Screen[None]):
         self.library = library
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield Header(icon="◆")
         yield Static(id="today")
         table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield table
@@ -76,7 +76,7 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         deck = next((d for d in self.library.decks if d.id == event.row_key.value), None)
-        text = f"{deck.topic} — {deck.description.strip()}" if deck else ""
+        text = f"{deck.topic} — {' '.join(deck.description.split())}" if deck else ""
         self.query_one("#deck-description", Static).update(Content(text))
 
     def action_review_selected(self) -> None:

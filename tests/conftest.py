@@ -1,0 +1,73 @@
+"""Shared fixtures: a fixed clock, a temporary database, the fixture decks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp.config import ReviewSettings, SchedulerSettings
+from quizapp.scheduling import ReviewScheduler
+from quizapp.store.database import Database, open_database
+from quizapp.store.sync import sync_decks
+
+DATA = Path(__file__).parent / "data"
+MINI_DECKS = DATA / "decks"
+BROKEN_DECKS = DATA / "broken"
+START = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+
+@dataclass
+class Clock:
+    """A settable clock, so scheduling tests are exact."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user data folder."""
+    monkeypatch.setenv("QUIZAPP_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("QUIZAPP_DB", raising=False)
+    monkeypatch.delenv("QUIZAPP_DECKS", raising=False)
+    monkeypatch.delenv("QUIZAPP_CONFIG", raising=False)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "test.db")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    """A writable copy of the mini deck folder."""
+    target = tmp_path / "decks"
+    target.mkdir()
+    for path in MINI_DECKS.iterdir():
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+@pytest.fixture
+def scheduler(db: Database, deck_dir: Path, clock: Clock) -> ReviewScheduler:
+    """A scheduler over the synced mini deck, fuzz off, clock fixed, UTC day boundary."""
+    sync_decks(db, [deck_dir], clock())
+    return ReviewScheduler(
+        db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=timezone.utc
+    )

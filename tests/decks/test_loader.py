@@ -1,0 +1,146 @@
+"""The deck loader: every field read, every error positioned, hostile input refused fast."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+import pytest
+
+from quizapp.decks.cards import card_specs, question_from_content
+from quizapp.decks.loader import load_deck_bytes, load_decks
+from quizapp.decks.model import ChoiceQuestion, ClozeQuestion, OpenQuestion
+from quizapp.errors import DeckError
+from tests.conftest import BROKEN_DECKS, MINI_DECKS
+
+
+def problems_of(text: str | bytes) -> list[str]:
+    raw = text.encode() if isinstance(text, str) else text
+    with pytest.raises(DeckError) as info:
+        load_deck_bytes(raw, Path("deck.yaml"))
+    return [f"{p.line}:{p.column}: {p.message}" for p in info.value.problems]
+
+
+def test_mini_deck_reads_every_field() -> None:
+    (loaded,) = load_decks([MINI_DECKS])
+    deck = loaded.deck
+    assert (deck.deck, deck.title, deck.topic, deck.tags) == ("mini", "Mini deck", "diffusion/mini", ["test"])
+    by_id = {q.id: q for q in deck.questions}
+    open_q = by_id["forward-closed-form"]
+    assert isinstance(open_q, OpenQuestion)
+    assert open_q.level == 2 and open_q.topic == "diffusion/mini/forward"
+    assert len(open_q.key_points) == 3 and open_q.follow_ups and open_q.references[0].startswith("Ho et al.")
+    choice = by_id["adaln-zero-gate"]
+    assert isinstance(choice, ChoiceQuestion) and choice.correct_set == {1} and choice.explanation
+    assert by_id["select-all-efficient"].correct_set == {0, 1}  # type: ignore[union-attr]
+    cloze = by_id["cfg-formula"]
+    assert isinstance(cloze, ClozeQuestion) and "{{c2::guidance scale}}" in cloze.text
+
+
+def test_cards_one_per_cloze_number_and_content_round_trips() -> None:
+    (loaded,) = load_decks([MINI_DECKS])
+    specs = card_specs(loaded.deck)
+    assert [s.uid for s in specs] == [
+        "mini/forward-closed-form",
+        "mini/adaln-zero-gate",
+        "mini/cfg-formula#c1",
+        "mini/cfg-formula#c2",
+        "mini/select-all-efficient",
+        "mini/cjk-noise",
+    ]
+    for spec in specs:
+        question = question_from_content(spec.content)
+        original = next(q for q in loaded.deck.questions if q.id == spec.question_id)
+        assert question.model_dump(exclude={"tags", "topic"}) == original.model_dump(exclude={"tags", "topic"})
+        assert "test" in question.tags and question.topic == spec.topic
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n    key_point: [x]\n",
+         "7:5: unknown key 'key_point' (did you mean 'key_points'?)"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n  - id: a\n    prompt: q\n    answer: b\n",
+         "7:9: duplicate id 'a' (first used on line 4)"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: Bad_Id\n    prompt: p\n    answer: a\n",
+         "4:9: id: 'Bad_Id' is not a lowercase slug ([a-z0-9][a-z0-9-]*)"),
+        ("format: 1\ndeck: Bad Deck\nquestions: []\n",
+         "2:7: deck: 'Bad Deck' is not a lowercase slug ([a-z0-9][a-z0-9-]*)"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: c\n    type: cloze\n    text: nothing hidden\n",
+         "6:11: cloze text has no deletion such as {{c1::hidden}}"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: 5\n",
+         "8:14: correct: index 5 is out of range: there are 2 choices (0-based)"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: [0, 2]\n",
+         "8:14: correct: index 2 is out of range: there are 2 choices (0-based)"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n", "4:5: missing required key 'answer'"),
+        ("format: 2\ndeck: d\nquestions: []\n", "1:9: format: expected 1, found 2"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    type: essay\n    prompt: p\n",
+         "5:11: type: expected open, choice or cloze, found 'essay'"),
+        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    level: 7\n    prompt: p\n    answer: a\n",
+         "5:12: level: Input should be less than or equal to 5"),
+        ("format: 1\ndeck: d\ndeck: e\nquestions: []\n", "3:1: duplicate key 'deck'"),
+        ("format: 1\ndeck: d\nquestions: []\n---\nformat: 1\n", "4:1: only one YAML document per deck file (found '---')"),
+    ],
+)
+def test_each_error_names_its_position(text: str, expected: str) -> None:
+    assert expected in problems_of(text)
+
+
+def test_every_problem_is_reported_not_just_the_first() -> None:
+    found = problems_of((BROKEN_DECKS / "schema-errors.yaml").read_bytes())
+    assert [f.split(":")[0] for f in found] == ["7", "10", "16", "19", "24"]
+
+
+def test_syntax_error_gives_position_and_where_the_construct_started() -> None:
+    (message,) = problems_of((BROKEN_DECKS / "syntax-error.yaml").read_bytes())
+    assert message.startswith("6:1: YAML syntax error") and "line 5, column 13" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("empty.yaml", "1:1: the file is empty"),
+        ("top-level-list.yaml", "1:1: expected a mapping with format, deck and questions, found a list"),
+        ("not-utf8.yaml", "3:11: not UTF-8 text (byte 0xe9)"),
+        ("python-tag.yaml", "5:13: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+        ("alias-bomb.yaml", "aliases expand to more than 10,000 values"),
+        ("deep-nesting.yaml", "3:75: nesting deeper than 64 levels"),
+    ],
+)
+def test_hostile_files_fail_fast_with_small_memory(name: str, expected: str) -> None:
+    raw = (BROKEN_DECKS / name).read_bytes()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    (message,) = problems_of(raw)
+    elapsed = time.perf_counter() - started
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert expected in message
+    assert elapsed < 1.0
+    assert grown_kib < 50 * 1024
+
+
+def test_python_tag_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "owned"
+    text = f'format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: !!python/object/apply:os.system ["touch {marker}"]\n    answer: a\n'
+    problems_of(text)
+    assert not marker.exists()
+
+
+def test_duplicate_deck_ids_across_files_are_an_error() -> None:
+    with pytest.raises(DeckError) as info:
+        load_decks([BROKEN_DECKS / "dup-deck-a.yaml", BROKEN_DECKS / "dup-deck-b.yaml"])
+    (problem,) = info.value.problems
+    assert problem.path.name == "dup-deck-b.yaml" and "duplicate deck id 'same-id'" in problem.message
+
+
+def test_anchors_within_bound_are_allowed() -> None:
+    text = "format: 1\ndeck: d\ntags: &t [x, y]\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n    tags: *t\n"
+    deck = load_deck_bytes(text.encode(), Path("d.yaml"))
+    assert deck.questions[0].tags == ["x", "y"]
+
+
+def test_yaml_scalars_keep_their_text_where_text_is_expected() -> None:
+    text = "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: 'yes'\n    answer: '2024-01-01'\n"
+    deck = load_deck_bytes(text.encode(), Path("d.yaml"))
+    assert (deck.questions[0].prompt, deck.questions[0].answer) == ("yes", "2024-01-01")  # type: ignore[union-attr]

@@ -1,0 +1,106 @@
+"""A real `quizapp` process, answered through a terminal and killed with SIGKILL, loses nothing."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_DECKS
+
+pytestmark = pytest.mark.slow
+
+
+class Terminal:
+    """quizapp running on a pseudo-terminal of 80x24, its output drained in the background."""
+
+    def __init__(self, db: Path, home: Path) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "QUIZAPP_HOME": str(home)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(MINI_DECKS)],
+            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output.extend(chunk)
+
+    def wait_for(self, text: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.output:
+            assert self.process.poll() is None, f"quizapp exited: {bytes(self.output[-2000:])!r}"
+            assert time.monotonic() < deadline, f"{text!r} never shown"
+            time.sleep(0.05)
+
+    def press(self, key: str) -> None:
+        os.write(self.master, key.encode())
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        os.close(self.master)
+
+
+def review_count(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM review").fetchone()[0]
+
+
+def wait_until(predicate, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> None:
+    db = tmp_path / "crash.db"
+    answered = 0
+    for _round in range(2):
+        term = Terminal(db, tmp_path / "home")
+        term.wait_for("Review all")
+        term.press("r")
+        term.wait_for("show answer")
+        for _ in range(2):
+            term.press(" ")
+            time.sleep(0.3)
+            term.press("3" if answered % 2 else "1")
+            answered += 1
+            wait_until(lambda: review_count(db) == answered)
+        term.press(" ")  # killed with an answer revealed but not graded
+        time.sleep(0.2)
+        term.kill()
+        assert review_count(db) == answered
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        mismatched = conn.execute(
+            """SELECT count(*) FROM card c JOIN review r ON r.card_id = c.id
+               WHERE r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
+               AND (c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after)"""
+        ).fetchone()[0]
+        assert mismatched == 0

@@ -1,0 +1,158 @@
+"""The due queue and answering, checked against py-fsrs itself with a fixed clock and no fuzz."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timezone
+
+import fsrs
+from sqlalchemy import select
+
+from quizapp.config import ReviewSettings, SchedulerSettings
+from quizapp.scheduling import Grade, ReviewScheduler
+from quizapp.store.tables import CardState, card_table, review_table
+from tests.conftest import Clock
+
+
+def row(db, card_id: int):  # type: ignore[no-untyped-def]
+    with db.read() as conn:
+        return conn.execute(select(card_table).where(card_table.c.id == card_id)).one()
+
+
+def logs(db) -> list:  # type: ignore[no-untyped-def]
+    with db.read() as conn:
+        return list(conn.execute(select(review_table).order_by(review_table.c.id)))
+
+
+def test_new_cards_come_in_file_order_with_cloze_siblings_held_back(scheduler: ReviewScheduler) -> None:
+    seen = []
+    while (card := scheduler.next_card()) is not None and len(seen) < 10:
+        seen.append(card.uid)
+        scheduler.answer(card.id, Grade.Easy)
+    assert seen == [
+        "mini/forward-closed-form",
+        "mini/adaln-zero-gate",
+        "mini/cfg-formula#c1",
+        "mini/select-all-efficient",
+        "mini/cjk-noise",
+    ]
+
+
+def test_answer_matches_py_fsrs_for_the_same_card_and_rating(scheduler: ReviewScheduler, db, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    reference = fsrs.Scheduler(enable_fuzzing=False)
+    card = scheduler.next_card()
+    assert card is not None
+    expected = fsrs.Card(card_id=card.id, due=clock())
+    for grade, days_later in [(Grade.Good, 0), (Grade.Good, 1), (Grade.Good, 3), (Grade.Again, 9), (Grade.Good, 1)]:
+        clock.advance(days=days_later, minutes=11)
+        preview = scheduler.intervals(scheduler.card(card.id))
+        expected, _ = reference.review_card(expected, fsrs.Rating(int(grade)), clock())
+        assert preview[grade] == expected.due - clock()
+        result = scheduler.answer(card.id, grade, duration_ms=1500)
+        stored = row(db, card.id)
+        assert result.due == expected.due == stored.due
+        assert (stored.state, stored.step) == (int(expected.state), expected.step)
+        assert stored.stability == expected.stability and stored.difficulty == expected.difficulty
+        assert stored.last_review == clock()
+    assert [log.rating for log in logs(db)] == [3, 3, 3, 1, 3]
+    assert logs(db)[0].state_before == CardState.New and logs(db)[0].duration_ms == 1500
+
+
+def test_undo_restores_the_card_exactly_and_deletes_the_log(scheduler: ReviewScheduler, db, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    card = scheduler.next_card()
+    assert card is not None
+    scheduler.answer(card.id, Grade.Good)
+    clock.advance(days=2)
+    before = row(db, card.id)
+    result = scheduler.answer(card.id, Grade.Hard)
+    assert row(db, card.id) != before
+    assert scheduler.undo(result.review_id) == card.id
+    assert row(db, card.id) == before
+    assert len(logs(db)) == 1
+
+
+def test_queue_order_learning_then_reviews_then_new(scheduler: ReviewScheduler, db, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    first = scheduler.next_card()
+    assert first is not None
+    scheduler.answer(first.id, Grade.Easy)  # -> review, due in days
+    second = scheduler.next_card()
+    assert second is not None
+    scheduler.answer(second.id, Grade.Again)  # -> learning, due in 1 minute
+    assert scheduler.next_card().uid == "mini/cfg-formula#c1"  # type: ignore[union-attr]  # nothing due: new
+    clock.advance(minutes=2)
+    assert scheduler.next_card().id == second.id  # type: ignore[union-attr]  # due learning first
+    scheduler.answer(second.id, Grade.Easy)
+    clock.advance(days=30)
+    assert scheduler.next_card().id in {first.id, second.id}  # type: ignore[union-attr]  # reviews before new
+
+
+def test_daily_new_limit(db, deck_dir, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    from quizapp.store.sync import sync_decks
+
+    sync_decks(db, [deck_dir], clock())
+    limited = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(new_per_day=2), now=clock, tz=timezone.utc)
+    for _ in range(2):
+        card = limited.next_card()
+        assert card is not None and card.state == CardState.New
+        limited.answer(card.id, Grade.Easy)
+    assert limited.next_card() is None
+    assert limited.new_left_today() == 0
+    assert limited.deck_counts(["mini"])["mini"].new == 0
+    clock.advance(days=1)
+    assert limited.new_left_today() == 2
+    assert limited.next_card() is not None
+
+
+def test_day_starts_at_the_configured_local_hour(db, deck_dir, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    from quizapp.store.sync import sync_decks
+
+    sync_decks(db, [deck_dir], clock())
+    clock.now = clock.now.replace(hour=23, minute=30)
+    review = ReviewSettings(new_per_day=1, day_start_hour=4)
+    s = ReviewScheduler(db, SchedulerSettings(fuzz=False), review, now=clock, tz=timezone.utc)
+    s.answer(s.next_card().id, Grade.Easy)  # type: ignore[union-attr]
+    clock.advance(hours=2)  # 01:30, past midnight but before 4 am: still the same study day
+    assert s.new_left_today() == 0 and s.reviewed_today() == 1
+    clock.advance(hours=3)  # 04:30: a new day
+    assert s.new_left_today() == 1 and s.reviewed_today() == 0
+
+
+def test_suspend_and_bury(scheduler: ReviewScheduler, clock: Clock) -> None:
+    first = scheduler.next_card()
+    assert first is not None
+    scheduler.suspend(first.id)
+    second = scheduler.next_card()
+    assert second is not None and second.id != first.id
+    scheduler.bury(second.id)
+    third = scheduler.next_card()
+    assert third is not None and third.id not in {first.id, second.id}
+    clock.advance(days=1)
+    assert scheduler.next_card().id == second.id  # type: ignore[union-attr]  # unburied the next day, suspended stays out
+
+
+def test_topic_filter(scheduler: ReviewScheduler) -> None:
+    card = scheduler.next_card(topic="diffusion/mini/guidance")
+    assert card is not None and card.uid == "mini/cfg-formula#c1"
+    assert scheduler.next_card(topic="diffusion/mini/gui") is None  # a prefix of a path segment is not a match
+    assert scheduler.next_card(deck_ids=["other"]) is None
+
+
+def test_deck_counts(scheduler: ReviewScheduler, clock: Clock) -> None:
+    counts = scheduler.deck_counts(["mini"])["mini"]
+    assert (counts.new, counts.learning, counts.review, counts.total) == (6, 0, 0, 6)
+    scheduler.answer(scheduler.next_card().id, Grade.Again)  # type: ignore[union-attr]
+    counts = scheduler.deck_counts(["mini"])["mini"]
+    assert (counts.new, counts.learning, counts.review) == (5, 1, 0)
+
+
+def test_two_schedulers_answering_the_same_card_both_keep_their_answer(scheduler: ReviewScheduler, db, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    other = replace(scheduler.review)
+    second = ReviewScheduler(db, SchedulerSettings(fuzz=False), other, now=clock, tz=timezone.utc)
+    card = scheduler.next_card()
+    assert card is not None and second.next_card().id == card.id  # type: ignore[union-attr]
+    scheduler.answer(card.id, Grade.Good)
+    clock.advance(minutes=1)
+    second.answer(card.id, Grade.Good)
+    states = [(log.state_before, log.step_before) for log in logs(db)]
+    assert states == [(CardState.New, None), (CardState.Learning, 1)]  # the second applied on top of the first
+    assert row(db, card.id).state == CardState.Review  # learning step 1 + Good graduates

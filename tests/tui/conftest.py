@@ -1,0 +1,29 @@
+"""A QuizApp over the mini deck with a fixed clock and no fuzz, for Pilot and snapshot tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp.config import ReviewSettings, SchedulerSettings
+from quizapp.scheduling import ReviewScheduler
+from quizapp.store.catalog import deck_infos
+from quizapp.store.database import Database
+from quizapp.store.sync import sync_decks
+from quizapp.tui.app import QuizApp
+from quizapp.tui.launch import Library
+from tests.conftest import Clock
+
+
+@pytest.fixture
+def make_app(db: Database, deck_dir: Path, clock: Clock) -> Callable[..., QuizApp]:
+    def factory(**kwargs: object) -> QuizApp:
+        report = sync_decks(db, [deck_dir], clock())
+        scheduler = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=timezone.utc)
+        library = Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)
+        return QuizApp(library, **kwargs)  # type: ignore[arg-type]
+
+    return factory

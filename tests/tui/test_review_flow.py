@@ -1,0 +1,102 @@
+"""Driving the real app with the Pilot and checking what reached the database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlalchemy import select
+from textual.widgets import Markdown, SelectionList
+
+from quizapp.store.tables import card_table, review_table
+from quizapp.tui.app import QuizApp
+from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.review import ReviewScreen
+from quizapp.tui.screens.summary import SummaryScreen
+
+
+def reviews(app: QuizApp) -> list[tuple[str, int]]:
+    with app.library.db.read() as conn:
+        rows = conn.execute(
+            select(card_table.c.uid, review_table.c.rating)
+            .join(card_table, card_table.c.id == review_table.c.card_id)
+            .order_by(review_table.c.id)
+        )
+        return [(uid, rating) for uid, rating in rows]
+
+
+def markdown_text(app: QuizApp, selector: str) -> str:
+    """The Markdown shown, with its backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", app.screen.query_one(selector, Markdown).source)
+
+
+async def test_review_three_cards_of_each_type_by_keys(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+        assert "q(xₜ|x₀)" in markdown_text(app, "#prompt")  # math shown as Unicode
+        await pilot.press("space")
+        key_points = app.screen.query_one("#key-points", SelectionList)
+        assert key_points.option_count == 3
+        await pilot.press("3")  # open: Good
+        assert "adaLN-Zero" in markdown_text(app, "#prompt")
+        await pilot.press("c")  # choice: wrong pick reveals and suggests Again
+        assert "✗" in markdown_text(app, "#choices")
+        await pilot.press("enter")  # accept the suggestion
+        assert "**[a percentage]**" in markdown_text(app, "#prompt")  # cloze blank with its hint
+        await pilot.press("space", "4")
+    assert reviews(app) == [
+        ("mini/forward-closed-form", 3),
+        ("mini/adaln-zero-gate", 1),
+        ("mini/cfg-formula#c1", 4),
+    ]
+
+
+async def test_grades_are_ignored_before_the_reveal(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "3", "1")
+    assert reviews(app) == []
+
+
+async def test_undo_removes_the_answer_and_shows_the_card_again(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "space", "3")
+        assert len(reviews(app)) == 1
+        await pilot.press("u")
+        assert reviews(app) == []
+        assert "q(xₜ|x₀)" in markdown_text(app, "#prompt")
+
+
+async def test_multi_answer_choice_toggles_then_checks(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "space", "4", "b", "space", "4", "space", "4")  # past three cards (c2 held back)
+        assert "select all that apply" in markdown_text(app, "#prompt")
+        await pilot.press("a", "b")
+        assert "▸" in markdown_text(app, "#choices")
+        await pilot.press("space", "enter")
+    assert reviews(app)[-1] == ("mini/select-all-efficient", 3)
+
+
+async def test_session_ends_with_a_summary_then_home(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "space", "1", "q")
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.summary.reviewed == 1 and app.screen.summary.topics_missed == [("diffusion/mini/forward", 1)]
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_suspend_takes_the_card_out(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "s")
+        assert "adaLN-Zero" in markdown_text(app, "#prompt")
+    with app.library.db.read() as conn:
+        suspended = conn.execute(select(card_table.c.uid).where(card_table.c.suspended.is_(True))).scalars().all()
+    assert suspended == ["mini/forward-closed-form"]
