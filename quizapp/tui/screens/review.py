@@ -146,7 +146,8 @@ class ReviewScreen(Screen[None]):
         await self.query_one("#extras", Markdown).update(faces.extras(question))
         back = self.query_one("#back")
         back.display = True
-        self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget, back, top=True, animate=False)
+        first = self.query_one("#choices") if isinstance(question, ChoiceQuestion) else back
+        self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget, first, top=True, animate=False)
         self.update_grade_bar()
         self.refresh_bindings()
 
