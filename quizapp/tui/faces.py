@@ -40,7 +40,7 @@ def choice_list(question: ChoiceQuestion, picked: frozenset[int], revealed: bool
             elif index in picked:
                 mark = " ✗"
         chosen = "▸ " if index in picked and not revealed else ""
-        lines.append(f"- {chosen}**{LETTERS[index]})**\u00a0{render_math(text.strip())}{mark}")
+        lines.append(f"- {chosen}**{LETTERS[index]})** {render_math(text.strip())}{mark}")
     return "\n".join(lines)
 
 
