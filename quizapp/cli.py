@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
     imp = commands.add_parser("import", parents=[common], help="sync deck files into the database (all or nothing)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
+    commands.add_parser("backup", parents=[common], help="back the database up now (into 'backups' beside it)")
+    restore = commands.add_parser("restore", parents=[common], help="replace the database with a backup (checked first)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="a quizapp database file, e.g. a backup")
     return parser
 
 
@@ -92,6 +95,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back the database up now."""
+    from quizapp.config import load_settings
+    from quizapp.store.backup import make_backup
+    from quizapp.store.files import check_intact
+
+    settings = load_settings(args.db, args.decks)
+    check_intact(settings.db_path)
+    print(make_backup(settings.db_path, datetime.now(timezone.utc)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore the database from a file, keeping a backup of the current one."""
+    from quizapp.config import load_settings
+    from quizapp.store.backup import restore
+
+    settings = load_settings(args.db, args.decks)
+    saved = restore(settings.db_path, args.file, datetime.now(timezone.utc))
+    print(f"restored {settings.db_path} from {args.file}; the previous database was saved as {saved}")
+    return 0
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """Sync the deck folders, then run the review TUI."""
     from quizapp.tui.launch import run_review
@@ -109,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_schema()
         if args.command == "import":
             return cmd_import(args)
+        if args.command == "backup":
+            return cmd_backup(args)
+        if args.command == "restore":
+            return cmd_restore(args)
         return cmd_review(args)
     except DeckError as e:
         for problem in e.problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import SQLModel
 
 from quizapp.errors import StorageError
-from quizapp.store.tables import SCHEMA_VERSION, meta_table
+from quizapp.store.files import schema_version_of
+from quizapp.store.migrations import SCHEMA_VERSION, migrate
+from quizapp.store.tables import meta_table
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -71,37 +74,6 @@ class Database:
         self.engine.dispose()
 
 
-def _inspect(path: Path) -> int | None:
-    """Schema version of an existing file, read-only so a foreign file is never modified.
-
-    Returns None for a missing or empty file (a new database).
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    with path.open("rb") as f:
-        if f.read(16) != b"SQLite format 3\x00":
-            raise StorageError(f"{path} is not an SQLite database (corrupt or another kind of file); refusing to touch it")
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not {"meta", "card", "review"} <= tables:
-                raise StorageError(f"{path} is an SQLite database, but not a quizapp one; refusing to touch it")
-            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as e:
-        raise StorageError(f"cannot read {path}: {e} (is it a quizapp database?)") from e
-    if row is None or not str(row[0]).isdigit():
-        raise StorageError(f"{path} has no quizapp schema version; refusing to touch it")
-    version = int(row[0])
-    if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"{path} was written by a newer quizapp (schema {version}, this one knows {SCHEMA_VERSION}); upgrade quizapp"
-        )
-    return version
-
-
 def _create(engine: Engine) -> None:
     with engine.connect().execution_options(immediate=True) as conn, conn.begin():
         SQLModel.metadata.create_all(conn)
@@ -118,7 +90,9 @@ def open_database(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StorageError(f"cannot create the folder for the database {path}: {e.strerror}") from e
-    version = _inspect(path)
+    version = schema_version_of(path)
+    if version is not None and version < SCHEMA_VERSION:
+        migrate(path, version, datetime.now(timezone.utc))
     engine = create_db_engine(f"sqlite:///{path}")
     try:
         if version is None:

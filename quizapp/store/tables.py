@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import DateTime, Index, TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+
 
 
 class CardState(IntEnum):

@@ -1,0 +1,51 @@
+"""Schema migrations: a small ordered list keyed by the schema version.
+
+Alembic would bring a second migration language and a start-up cost for a handful of
+SQLite table changes; an ordered list of functions, each run in the same transaction
+as the version bump, is enough and is tested against a database made by schema 1.
+Every migration is preceded by a backup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from quizapp.errors import StorageError
+from quizapp.store.backup import make_backup
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
+MIGRATIONS: list[Migration] = []
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
+
+def migrate(path: Path, version: int, now: datetime, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Upgrade the database at `path` from `version` to the newest schema, after a backup.
+
+    Returns:
+        The new schema version.
+
+    Raises:
+        StorageError: if a migration fails; the database is then left as it was.
+    """
+    target = 1 + len(migrations)
+    if version >= target:
+        return version
+    make_backup(path, now, f"before-schema-{target}")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for step in range(version, target):
+            migrations[step - 1](conn)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(target),))
+        conn.execute("COMMIT")
+    except sqlite3.Error as e:
+        conn.execute("ROLLBACK")
+        raise StorageError(f"cannot upgrade {path} to schema {target}: {e}; it was left unchanged") from e
+    finally:
+        conn.close()
+    return target

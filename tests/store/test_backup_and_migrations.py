@@ -1,0 +1,99 @@
+"""Backups (daily, manual, before migrations), restore, and the migration path from schema 1."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp.errors import StorageError
+from quizapp.store.backup import backup_if_due, backups, make_backup, restore
+from quizapp.store.database import open_database
+from quizapp.store.migrations import SCHEMA_VERSION, migrate
+from tests.conftest import DATA
+
+SCHEMA_1 = DATA / "schema-1.db"
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def history(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT c.uid, r.rating, r.reviewed_at, r.duration_ms, r.state_after FROM review r "
+            "JOIN card c ON c.id = r.card_id ORDER BY r.id"
+        ).fetchall()
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    target = tmp_path / "quizapp.db"
+    shutil.copy(SCHEMA_1, target)
+    return target
+
+
+def test_schema_1_database_opens_with_all_its_history(old_db: Path) -> None:
+    before = history(old_db)
+    assert len(before) == 8
+    open_database(old_db).close()
+    assert history(old_db) == before
+
+
+def test_migration_runs_in_order_after_a_backup_and_keeps_history(old_db: Path) -> None:
+    before = history(old_db)
+    steps = [
+        lambda conn: conn.execute("ALTER TABLE card ADD COLUMN note TEXT"),
+        lambda conn: conn.execute("UPDATE card SET note = 'v3'"),
+    ]
+    assert migrate(old_db, 1, NOW, steps) == 3
+    with sqlite3.connect(old_db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+        assert {n for (n,) in conn.execute("SELECT note FROM card")} == {"v3"}
+    assert history(old_db) == before
+    (saved,) = backups(old_db)
+    assert saved.name.endswith("before-schema-3.db") and history(saved) == before
+
+
+def test_failed_migration_leaves_the_database_unchanged(old_db: Path) -> None:
+    steps = [lambda conn: conn.execute("ALTER TABLE card ADD COLUMN note TEXT"), lambda conn: conn.execute("SELECT nope")]
+    original = old_db.read_bytes()
+    with pytest.raises(StorageError, match="left unchanged"):
+        migrate(old_db, 1, NOW, steps)
+    with sqlite3.connect(old_db) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(card)")}
+        assert "note" not in columns
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert len(old_db.read_bytes()) == len(original)
+
+
+def test_daily_backup_at_most_once_a_day_keeping_the_last_seven(old_db: Path) -> None:
+    assert backup_if_due(old_db, NOW) is not None
+    assert backup_if_due(old_db, NOW + timedelta(hours=23)) is None
+    for day in range(1, 10):
+        assert backup_if_due(old_db, NOW + timedelta(days=day)) is not None
+    kept = backups(old_db)
+    assert len(kept) == 7 and kept[-1].name.startswith("quizapp-20260610")
+    assert history(kept[-1]) == history(old_db)
+
+
+def test_restore_refuses_a_foreign_file_and_restores_a_backup(old_db: Path, tmp_path: Path) -> None:
+    saved = make_backup(old_db, NOW)
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE x (y)")
+    with pytest.raises(StorageError, match="not a quizapp one"):
+        restore(old_db, foreign, NOW)
+    with sqlite3.connect(old_db) as conn:
+        conn.execute("DELETE FROM review")
+    assert history(old_db) == []
+    restore(old_db, saved, NOW + timedelta(seconds=1))
+    assert len(history(old_db)) == 8
+    assert any(p.name.endswith("before-restore.db") for p in backups(old_db))
+
+
+def test_schema_version_constant_matches_the_migration_list() -> None:
+    from quizapp.store.migrations import MIGRATIONS
+
+    assert SCHEMA_VERSION == 1 + len(MIGRATIONS)
