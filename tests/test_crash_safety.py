@@ -25,12 +25,12 @@ pytestmark = pytest.mark.slow
 class Terminal:
     """quizapp running on a pseudo-terminal of 80x24, its output drained in the background."""
 
-    def __init__(self, db: Path, home: Path) -> None:
+    def __init__(self, db: Path, home: Path, decks: Path = MINI_DECKS) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "QUIZAPP_HOME": str(home)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(MINI_DECKS)],
+            [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(decks)],
             stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
         )
         os.close(slave)
@@ -104,3 +104,61 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
                AND (c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after)"""
         ).fetchone()[0]
         assert mismatched == 0
+
+
+def check_consistent(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute(
+            """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
+               WHERE c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after"""
+        ).fetchone()[0] == 0
+
+
+TRIALS = 50
+
+
+def test_sigkill_at_random_points_never_loses_or_corrupts(tmp_path: Path) -> None:
+    """50 sessions, each killed at a random moment: while starting, on a question, on an answer,
+    or a few milliseconds after a grade key (before or after its commit)."""
+    import random
+
+    rng = random.Random(20261123)
+    db = tmp_path / "crash.db"
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    questions = "".join(f"  - id: q{i}\n    prompt: Question {i}?\n    answer: Answer {i}.\n" for i in range(300))
+    (decks / "many.yaml").write_text(f"format: 1\ndeck: many\nquestions:\n{questions}")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "config.toml").write_text("[review]\nnew_per_day = 1000\n")
+    acknowledged = 0
+    outcomes = {"before-commit": 0, "after-commit": 0}
+    for _trial in range(TRIALS):
+        term = Terminal(db, tmp_path / "home", decks)
+        if rng.random() < 0.1:
+            time.sleep(rng.uniform(0.0, 0.8))  # killed while starting or syncing
+            term.kill()
+            check_consistent(db)
+            assert review_count(db) == acknowledged
+            continue
+        term.wait_for("Review all")
+        term.press("r")
+        term.wait_for("show answer")
+        for _ in range(rng.randint(0, 3)):
+            term.press(" ")
+            time.sleep(rng.uniform(0.05, 0.2))
+            term.press(rng.choice("1234"))
+            wait_until(lambda: review_count(db) == acknowledged + 1)
+            acknowledged += 1
+        term.press(" ")
+        time.sleep(rng.uniform(0.05, 0.2))
+        term.press(rng.choice("1234"))
+        time.sleep(rng.uniform(0.0, 0.03))  # kill right around the commit of this answer
+        term.kill()
+        count = review_count(db)
+        assert count in (acknowledged, acknowledged + 1)
+        outcomes["after-commit" if count > acknowledged else "before-commit"] += 1
+        acknowledged = count
+        check_consistent(db)
+    assert acknowledged > TRIALS
+    print(f"{TRIALS} kills, {acknowledged} answers kept, last answer at kill time: {outcomes}")

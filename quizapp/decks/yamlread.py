@@ -225,6 +225,11 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
             start = _pos(e.context_mark)
             what += f" (the construct starts at line {start.line}, column {start.column})"
         raise _fail(path, where, f"YAML syntax error: {what}") from e
+    except yaml.reader.ReaderError as e:
+        before = text[: e.position]
+        where = Position(before.count("\n") + 1, e.position - (before.rfind("\n") + 1) + 1)
+        char = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+        raise _fail(path, where, f"character U+{char:04X} is not allowed in YAML (control character?)") from e
     except yaml.YAMLError as e:
         raise _fail(path, Position(1, 1), f"YAML error: {e}") from e
     if not root_set or doc.data is None:

@@ -232,7 +232,8 @@ class ReviewScreen(Screen[None]):
         try:
             result = self.scheduler.answer(card.id, Grade(grade), duration_ms)
         except QuizError as e:
-            self.notify(e.message, title="Answer not saved", severity="error", markup=False)
+            retry = f"The card stays here: press {grade} again to retry."
+            self.notify(f"{e.message}\n{retry}", title="Answer not saved", severity="error", timeout=10, markup=False)
             return
         self.session.record(Answered(result.review_id, card.id, card.topic, grade))
         await self.show_next()

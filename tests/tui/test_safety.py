@@ -1,0 +1,52 @@
+"""What the user sees when things go wrong: a full disk, and deck text that looks like markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import event, select
+from textual.widgets import Markdown
+
+from quizapp.store.tables import review_table
+from quizapp.tui.app import QuizApp
+
+
+async def test_answer_on_a_read_only_database_says_not_saved_and_can_be_retried(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    engine = app.library.db.engine
+    engine.dispose()
+
+    def read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only disk
+
+    event.listen(engine, "connect", read_only)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "space", "3")
+        await pilot.pause()
+        assert any("not saved" in (n.title or "") for n in app._notifications)
+        assert "q(xₜ|x₀)" in re.sub(r"\\(.)", r"\1", app.screen.query_one("#prompt", Markdown).source)  # card kept
+        event.remove(engine, "connect", read_only)
+        engine.dispose()  # writable again: the same key saves the answer
+        await pilot.press("3")
+    with app.library.db.read() as conn:
+        assert len(conn.execute(select(review_table.c.id)).all()) == 1
+
+
+async def test_deck_text_is_never_markup(make_app: Callable[..., QuizApp], deck_dir: Path) -> None:
+    deck = deck_dir / "mini.yaml"
+    deck.write_text(
+        deck.read_text().replace(
+            "Write the closed form of", "[bold red]Not markup[/] <script>alert(1)</script> [@click=app.quit]x[/] Write"
+        )
+    )
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.is_running
+        shown = app.screen.query_one("#prompt", Markdown).source
+        assert "[bold red]Not markup[/]" in re.sub(r"\\(.)", r"\1", shown)
+        await pilot.click("#prompt")
+        assert app.is_running
