@@ -14,7 +14,7 @@ from enum import IntEnum
 from typing import Any
 
 import fsrs
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, Connection, Select, and_, bindparam, delete, func, or_, select, update
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import day_bounds
@@ -22,7 +22,7 @@ from quizapp.decks.cards import question_from_content
 from quizapp.decks.model import Question
 from quizapp.errors import QuizError
 from quizapp.store.database import Database
-from quizapp.store.tables import CardState, card_table, review_table
+from quizapp.store.tables import CardState, UTCDateTime, card_table, review_table
 
 
 class Grade(IntEnum):
@@ -137,6 +137,58 @@ def _no_sibling_seen_since(start: datetime) -> ColumnElement[bool]:
     return or_(c.cloze.is_(None), ~seen)
 
 
+def _time(name: str) -> BindParameter[datetime]:
+    return bindparam(name, type_=UTCDateTime())
+
+
+_CARD_BY_ID = select(*_CARD_COLUMNS).where(card_table.c.id == bindparam("card_id"))
+_SET_STATE = (
+    update(card_table)
+    .where(card_table.c.id == bindparam("card_id"))
+    .values(
+        state=bindparam("new_state"), step=bindparam("new_step"), stability=bindparam("new_stability"),
+        difficulty=bindparam("new_difficulty"), due=_time("new_due"), last_review=_time("new_last_review"),
+    )
+)
+_LOG = review_table.insert()
+_INTRODUCED_SINCE = select(func.count()).select_from(review_table).where(
+    review_table.c.reviewed_at >= _time("day_start"), review_table.c.state_before == CardState.New
+)
+_REVIEWED_SINCE = select(func.count()).select_from(review_table).where(review_table.c.reviewed_at >= _time("day_start"))
+
+
+class _QueueQueries:
+    """The queue's statements for one deck/topic filter, built once and run with the times as
+    parameters: building SQLAlchemy expressions costs more than running them."""
+
+    def __init__(self, deck_ids: tuple[str, ...] | None, topic: str | None) -> None:
+        c = card_table.c
+        now, day_end = _time("now"), _time("day_end")
+        scope: list[ColumnElement[bool]] = [c.retired.is_(False)]
+        if deck_ids is not None:
+            scope.append(c.deck_id.in_(list(deck_ids)))
+        if topic:
+            scope.append(or_(c.topic == topic, c.topic.startswith(topic.rstrip("/") + "/", autoescape=True)))
+        available = [*scope, c.suspended.is_(False), or_(c.buried_until.is_(None), c.buried_until <= now)]
+        fresh = _no_sibling_seen_since(_time("day_start"))
+
+        def first(condition: ColumnElement[bool], *order: Any) -> Select[Any]:
+            return select(*_CARD_COLUMNS).where(*available, condition).order_by(*order).limit(1)
+
+        self.candidates: list[tuple[str, Select[Any]]] = [
+            ("learning", first(and_(c.state.in_(_LEARNING), c.due <= now), c.due)),
+            ("review", first(and_(c.state == CardState.Review, c.due < day_end, fresh), c.due)),
+            ("new", first(and_(c.state == CardState.New, fresh), c.position, c.deck_id)),
+            ("ahead", first(and_(c.state.in_(_LEARNING), c.due <= _time("ahead")), c.due)),
+        ]
+        self.due_count = select(func.count()).where(*available, c.state != CardState.New, c.due < day_end)
+        new_ids = select(c.id).where(*available, c.state == CardState.New).limit(bindparam("cap")).subquery()
+        self.new_count = select(func.count()).select_from(new_ids)
+        self.totals = select(c.deck_id, func.count()).where(*scope).group_by(c.deck_id)
+        due_today = or_(c.state == CardState.New, c.due < day_end)
+        self.by_state = select(c.deck_id, c.state, func.count()).where(*available, due_today).group_by(c.deck_id, c.state)
+
+
 class ReviewScheduler:
     """Picks the next card and records answers, for a set of decks (and optionally one topic)."""
 
@@ -155,75 +207,66 @@ class ReviewScheduler:
         self.tz = tz
         self._fsrs = build_fsrs_scheduler(scheduler)
         self._preview = build_fsrs_scheduler(scheduler, fuzz=False)
+        self._cache: dict[tuple[tuple[str, ...] | None, str | None], _QueueQueries] = {}
 
     # --- the queue -------------------------------------------------------------------
 
-    def _available(self, now: datetime, deck_ids: Sequence[str] | None, topic: str | None) -> list[ColumnElement[bool]]:
-        c = card_table.c
-        where = [
-            c.retired.is_(False),
-            c.suspended.is_(False),
-            or_(c.buried_until.is_(None), c.buried_until <= now),
-        ]
-        if deck_ids is not None:
-            where.append(c.deck_id.in_(list(deck_ids)))
-        if topic:
-            where.append(or_(c.topic == topic, c.topic.startswith(topic.rstrip("/") + "/", autoescape=True)))
-        return where
+    def _queries(self, deck_ids: Sequence[str] | None, topic: str | None) -> _QueueQueries:
+        key = (tuple(deck_ids) if deck_ids is not None else None, topic or None)
+        if key not in self._cache:
+            self._cache[key] = _QueueQueries(*key)
+        return self._cache[key]
 
-    def new_left_today(self, now: datetime | None = None) -> int:
-        """New cards still allowed today (the daily limit minus the new cards answered today)."""
-        now = now or self.now()
-        start, _ = day_bounds(now, self.review.day_start_hour, self.tz)
-        with self.db.read() as conn:
-            introduced = conn.execute(
-                select(func.count()).select_from(review_table).where(
-                    review_table.c.reviewed_at >= start, review_table.c.state_before == CardState.New
-                )
-            ).scalar_one()
+    def _times(self) -> dict[str, datetime]:
+        now = self.now()
+        day_start, day_end = day_bounds(now, self.review.day_start_hour, self.tz)
+        ahead = now + timedelta(minutes=self.review.learn_ahead_minutes)
+        return {"now": now, "day_start": day_start, "day_end": day_end, "ahead": ahead}
+
+    def _new_left(self, conn: Connection, times: dict[str, datetime]) -> int:
+        introduced = conn.execute(_INTRODUCED_SINCE, times).scalar_one()
         return max(0, self.review.new_per_day - introduced)
+
+    def new_left_today(self) -> int:
+        """New cards still allowed today (the daily limit minus the new cards answered today)."""
+        with self.db.read() as conn:
+            return self._new_left(conn, self._times())
 
     def next_card(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> StudyCard | None:
         """The next card to study: due (re)learning cards, then reviews due today, then new cards
         within the daily limit, then learning cards coming due within the learn-ahead window."""
-        now = self.now()
-        day_start, day_end = day_bounds(now, self.review.day_start_hour, self.tz)
-        c = card_table.c
-        base = self._available(now, deck_ids, topic)
-        ahead = now + timedelta(minutes=self.review.learn_ahead_minutes)
-        fresh = _no_sibling_seen_since(day_start)
-        candidates: list[tuple[ColumnElement[bool], tuple[Any, ...]]] = [
-            (and_(c.state.in_(_LEARNING), c.due <= now), (c.due,)),
-            (and_(c.state == CardState.Review, c.due < day_end, fresh), (c.due,)),
-        ]
-        new_left = self.new_left_today(now)
-        if new_left > 0:
-            candidates.append((and_(c.state == CardState.New, fresh), (c.position, c.deck_id)))
-        candidates.append((and_(c.state.in_(_LEARNING), c.due <= ahead), (c.due,)))
+        queries = self._queries(deck_ids, topic)
+        times = self._times()
         with self.db.read() as conn:
-            for condition, order in candidates:
-                row = conn.execute(select(*_CARD_COLUMNS).where(*base, condition).order_by(*order).limit(1)).first()
+            for kind, statement in queries.candidates:
+                if kind == "new" and self._new_left(conn, times) == 0:
+                    continue
+                row = conn.execute(statement, times).first()
                 if row is not None:
                     return _study_card(row)
         return None
 
+    def remaining(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> int:
+        """Cards still to study today (for progress): due learning and review cards plus
+        new cards up to what the daily limit still allows. Cheap even with 100k cards."""
+        queries = self._queries(deck_ids, topic)
+        times = self._times()
+        with self.db.read() as conn:
+            new_left = self._new_left(conn, times)
+            due = conn.execute(queries.due_count, times).scalar_one()
+            new = conn.execute(queries.new_count, {**times, "cap": new_left}).scalar_one() if new_left else 0
+        return due + new
+
     def deck_counts(self, deck_ids: Sequence[str], topic: str | None = None) -> dict[str, DeckCounts]:
         """New (within today's limit), learning and review counts due today, per deck."""
-        now = self.now()
-        _, day_end = day_bounds(now, self.review.day_start_hour, self.tz)
-        new_left = self.new_left_today(now)
-        c = card_table.c
-        base = [c.retired.is_(False), c.deck_id.in_(list(deck_ids))]
-        available = self._available(now, deck_ids, topic)
+        queries = self._queries(deck_ids, topic)
+        times = self._times()
         counts = {d: DeckCounts(d, 0, 0, 0, 0) for d in deck_ids}
-        due_today = or_(c.state == CardState.New, c.due < day_end)
         with self.db.read() as conn:
-            for deck_id, total in conn.execute(select(c.deck_id, func.count()).where(*base).group_by(c.deck_id)):
+            new_left = self._new_left(conn, times)
+            for deck_id, total in conn.execute(queries.totals):
                 counts[deck_id] = replace(counts[deck_id], total=total)
-            rows = conn.execute(
-                select(c.deck_id, c.state, func.count()).where(*available, due_today).group_by(c.deck_id, c.state)
-            )
-            for deck_id, state, n in rows:
+            for deck_id, state, n in conn.execute(queries.by_state, times):
                 current = counts[deck_id]
                 if state == CardState.New:
                     counts[deck_id] = replace(current, new=min(n, new_left))
@@ -235,11 +278,8 @@ class ReviewScheduler:
 
     def reviewed_today(self) -> int:
         """Answers given since the start of the study day."""
-        start, _ = day_bounds(self.now(), self.review.day_start_hour, self.tz)
         with self.db.read() as conn:
-            return conn.execute(
-                select(func.count()).select_from(review_table).where(review_table.c.reviewed_at >= start)
-            ).scalar_one()
+            return conn.execute(_REVIEWED_SINCE, self._times()).scalar_one()
 
     # --- answering ---------------------------------------------------------------------
 
@@ -259,27 +299,24 @@ class ReviewScheduler:
             StorageError: if the database cannot be written.
         """
         now = self.now()
-        c = card_table.c
         with self.db.write() as conn:
-            row = conn.execute(select(*_CARD_COLUMNS).where(c.id == card_id)).first()
+            row = conn.execute(_CARD_BY_ID, {"card_id": card_id}).first()
             if row is None:
                 raise QuizError(f"card {card_id} no longer exists")
             after, _log = self._fsrs.review_card(to_fsrs(row, now), fsrs.Rating(int(grade)), now, duration_ms)
             state_after = CardState(int(after.state))
             conn.execute(
-                update(card_table).where(c.id == card_id).values(
-                    state=state_after, step=after.step, stability=after.stability, difficulty=after.difficulty,
-                    due=after.due, last_review=now,
-                )
+                _SET_STATE,
+                {"card_id": card_id, "new_state": state_after, "new_step": after.step, "new_stability": after.stability,
+                 "new_difficulty": after.difficulty, "new_due": after.due, "new_last_review": now},
             )
             review_id = conn.execute(
-                review_table.insert().values(
-                    card_id=card_id, rating=int(grade), reviewed_at=now, duration_ms=duration_ms,
-                    state_before=row.state, step_before=row.step, stability_before=row.stability,
-                    difficulty_before=row.difficulty, due_before=row.due, last_review_before=row.last_review,
-                    state_after=state_after, step_after=after.step, stability_after=after.stability,
-                    difficulty_after=after.difficulty, due_after=after.due,
-                )
+                _LOG,
+                {"card_id": card_id, "rating": int(grade), "reviewed_at": now, "duration_ms": duration_ms,
+                 "state_before": row.state, "step_before": row.step, "stability_before": row.stability,
+                 "difficulty_before": row.difficulty, "due_before": row.due, "last_review_before": row.last_review,
+                 "state_after": state_after, "step_after": after.step, "stability_after": after.stability,
+                 "difficulty_after": after.difficulty, "due_after": after.due},
             ).inserted_primary_key[0]
         return AnswerResult(review_id, card_id, grade, state_after, after.due)
 
@@ -314,7 +351,7 @@ class ReviewScheduler:
     def card(self, card_id: int) -> StudyCard:
         """One card by id."""
         with self.db.read() as conn:
-            row = conn.execute(select(*_CARD_COLUMNS).where(card_table.c.id == card_id)).first()
+            row = conn.execute(_CARD_BY_ID, {"card_id": card_id}).first()
         if row is None:
             raise QuizError(f"card {card_id} no longer exists")
         return _study_card(row)

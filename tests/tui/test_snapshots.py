@@ -15,7 +15,10 @@ SIZE = (80, 24)
 def keys(*pressed: str) -> Callable[[Pilot[object]], object]:
     async def run_before(pilot: Pilot[object]) -> None:
         await pilot.press(*pressed)
-        await pilot.pause()
+        # the reveal scrolls after the next refresh: let it happen before the picture is taken
+        for _ in range(3):
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause(0.05)
 
     return run_before
 

@@ -146,16 +146,14 @@ class ReviewScreen(Screen[None]):
         await self.query_one("#extras", Markdown).update(faces.extras(question))
         back = self.query_one("#back")
         back.display = True
-        first = self.query_one("#choices") if isinstance(question, ChoiceQuestion) else back
-        self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget, first, top=True, animate=False)
+        if not isinstance(question, ChoiceQuestion):  # a choice card keeps its prompt and marked choices in view
+            self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget, back, top=True, animate=False)
         self.update_grade_bar()
         self.refresh_bindings()
 
     def update_progress(self) -> None:
         """Answered so far against answered plus what is still due today."""
-        counts = self.scheduler.deck_counts(self.deck_ids, self.topic).values()
-        new = min(sum(c.new for c in counts), self.scheduler.new_left_today())
-        remaining = new + sum(c.learning + c.review for c in counts)
+        remaining = self.scheduler.remaining(self.deck_ids, self.topic)
         done = len(self.session.answers)
         self.query_one(ProgressBar).update(total=max(done + remaining, 1), progress=done)
 
