@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BROKEN_DECKS, MINI_DECKS
+from tests.conftest import BROKEN_DECKS, DATA, MINI_DECKS
 
 
 def quizapp(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -66,3 +66,32 @@ def test_light_commands_import_neither_textual_nor_sqlalchemy(args: list[str]) -
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.splitlines()[-1] == "HEAVY []"
+
+
+def _truncated_copy(tmp_path: Path) -> Path:
+    source = DATA / "schema-1.db"
+    target = tmp_path / "truncated.db"
+    target.write_bytes(source.read_bytes()[: len(source.read_bytes()) // 3])
+    return target
+
+
+@pytest.mark.parametrize("command", [["import", str(MINI_DECKS)], ["backup"], []])
+def test_truncated_database_is_a_clear_error_and_left_alone(tmp_path: Path, command: list[str]) -> None:
+    db = _truncated_copy(tmp_path)
+    before = db.read_bytes()
+    result = quizapp("--db", str(db), *command, home=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("quizapp: ") and "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_newer_database_is_refused_by_the_tui_start(tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "newer.db"
+    shutil.copy(DATA / "schema-1.db", db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    result = quizapp("--db", str(db), home=tmp_path)
+    assert result.returncode == 2 and "newer quizapp" in result.stderr and "Traceback" not in result.stderr
