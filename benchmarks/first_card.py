@@ -28,8 +28,12 @@ def first_card_seconds(args: list[str], env: dict[str, str], timeout: float = 30
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "quizapp", *args], stdin=slave, stdout=slave, stderr=slave,
-        env={**env, "TERM": "xterm-256color"}, start_new_session=True,
+        [sys.executable, "-m", "quizapp", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**env, "TERM": "xterm-256color"},
+        start_new_session=True,
     )
     os.close(slave)
     output = bytearray()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from quizapp import __version__
@@ -20,9 +20,14 @@ DESCRIPTION = "Spaced-repetition review of deep interview questions (FSRS, SQLit
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--db", metavar="PATH", default=default, help="database file (default: $QUIZAPP_DB or the user data folder)")
     parser.add_argument(
-        "--decks", metavar="DIR", action="append", default=default,
+        "--db", metavar="PATH", default=default, help="database file (default: $QUIZAPP_DB or the user data folder)"
+    )
+    parser.add_argument(
+        "--decks",
+        metavar="DIR",
+        action="append",
+        default=default,
         help="deck folder or file to use instead of the defaults; repeatable (default: $QUIZAPP_DECKS, "
         "else the bundled decks plus the 'decks' folder in the user data folder)",
     )
@@ -42,13 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     review = commands.add_parser("review", parents=[common], help="review due cards in the terminal UI (the default)")
     review.add_argument("--deck", metavar="ID", default=argparse.SUPPRESS, help="review only this deck")
     review.add_argument("--topic", metavar="PATH", default=argparse.SUPPRESS, help="review only this topic")
-    lint = commands.add_parser("lint", parents=[common], help="check deck files; print file:line:col: message per problem")
+    lint = commands.add_parser(
+        "lint", parents=[common], help="check deck files; print file:line:col: message per problem"
+    )
     lint.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
     commands.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
     imp = commands.add_parser("import", parents=[common], help="sync deck files into the database (all or nothing)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
     commands.add_parser("backup", parents=[common], help="back the database up now (into 'backups' beside it)")
-    restore = commands.add_parser("restore", parents=[common], help="replace the database with a backup (checked first)")
+    restore = commands.add_parser(
+        "restore", parents=[common], help="replace the database with a backup (checked first)"
+    )
     restore.add_argument("file", type=Path, metavar="FILE", help="a quizapp database file, e.g. a backup")
     return parser
 
@@ -88,7 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     settings = load_settings(args.db, args.decks)
     db = open_database(settings.db_path)
     try:
-        report = sync_decks(db, args.paths, datetime.now(timezone.utc))
+        report = sync_decks(db, args.paths, datetime.now(UTC))
     finally:
         db.close()
     print(report.summary())
@@ -103,7 +112,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.db, args.decks)
     check_intact(settings.db_path)
-    print(make_backup(settings.db_path, datetime.now(timezone.utc)))
+    print(make_backup(settings.db_path, datetime.now(UTC)))
     return 0
 
 
@@ -113,7 +122,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from quizapp.store.backup import restore
 
     settings = load_settings(args.db, args.decks)
-    saved = restore(settings.db_path, args.file, datetime.now(timezone.utc))
+    saved = restore(settings.db_path, args.file, datetime.now(UTC))
     print(f"restored {settings.db_path} from {args.file}; the previous database was saved as {saved}")
     return 0
 

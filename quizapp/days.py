@@ -3,14 +3,14 @@ so a session past midnight still counts for the evening it belongs to."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 
 def _local_at(day: date, hour: int, tz: tzinfo | None) -> datetime:
     """`hour` o'clock local time on `day`, as an aware UTC datetime (DST-correct)."""
     naive = datetime.combine(day, time(hour))
     local = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def study_day(now: datetime, day_start_hour: int, tz: tzinfo | None = None) -> date:

@@ -20,209 +20,591 @@ __all__ = ["latex_to_unicode", "render_math"]
 # Lookup tables (read-only).
 # ---------------------------------------------------------------------------
 
-_GREEK = MappingProxyType({
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ",
-    "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ", "eta": "η",
-    "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
-    "varkappa": "ϰ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
-    "omicron": "ο", "pi": "π", "varpi": "ϖ", "rho": "ρ", "varrho": "ϱ",
-    "sigma": "σ", "varsigma": "ς", "tau": "τ", "upsilon": "υ",
-    "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
-    "Alpha": "Α", "Beta": "Β", "Gamma": "Γ", "Delta": "Δ",
-    "Epsilon": "Ε", "Zeta": "Ζ", "Eta": "Η", "Theta": "Θ", "Iota": "Ι",
-    "Kappa": "Κ", "Lambda": "Λ", "Mu": "Μ", "Nu": "Ν", "Xi": "Ξ",
-    "Omicron": "Ο", "Pi": "Π", "Rho": "Ρ", "Sigma": "Σ", "Tau": "Τ",
-    "Upsilon": "Υ", "Phi": "Φ", "Chi": "Χ", "Psi": "Ψ", "Omega": "Ω",
-})
+_GREEK = MappingProxyType(
+    {
+        "alpha": "α",
+        "beta": "β",
+        "gamma": "γ",
+        "delta": "δ",
+        "epsilon": "ε",
+        "varepsilon": "ε",
+        "zeta": "ζ",
+        "eta": "η",
+        "theta": "θ",
+        "vartheta": "ϑ",
+        "iota": "ι",
+        "kappa": "κ",
+        "varkappa": "ϰ",
+        "lambda": "λ",
+        "mu": "μ",
+        "nu": "ν",
+        "xi": "ξ",
+        "omicron": "ο",
+        "pi": "π",
+        "varpi": "ϖ",
+        "rho": "ρ",
+        "varrho": "ϱ",
+        "sigma": "σ",
+        "varsigma": "ς",
+        "tau": "τ",
+        "upsilon": "υ",
+        "phi": "φ",
+        "varphi": "φ",
+        "chi": "χ",
+        "psi": "ψ",
+        "omega": "ω",
+        "Alpha": "Α",
+        "Beta": "Β",
+        "Gamma": "Γ",
+        "Delta": "Δ",
+        "Epsilon": "Ε",
+        "Zeta": "Ζ",
+        "Eta": "Η",
+        "Theta": "Θ",
+        "Iota": "Ι",
+        "Kappa": "Κ",
+        "Lambda": "Λ",
+        "Mu": "Μ",
+        "Nu": "Ν",
+        "Xi": "Ξ",
+        "Omicron": "Ο",
+        "Pi": "Π",
+        "Rho": "Ρ",
+        "Sigma": "Σ",
+        "Tau": "Τ",
+        "Upsilon": "Υ",
+        "Phi": "Φ",
+        "Chi": "Χ",
+        "Psi": "Ψ",
+        "Omega": "Ω",
+    }
+)
 
 # Ordinary symbols: printed as they are, no extra spacing.
-_SYMBOLS = MappingProxyType({
-    "infty": "∞", "partial": "∂", "nabla": "∇", "forall": "∀",
-    "exists": "∃", "nexists": "∄", "neg": "¬", "lnot": "¬",
-    "emptyset": "∅", "varnothing": "∅", "ell": "ℓ", "hbar": "ℏ",
-    "hslash": "ℏ", "imath": "ı", "jmath": "ȷ", "Re": "ℜ", "Im": "ℑ",
-    "aleph": "ℵ", "beth": "ℶ", "wp": "℘", "top": "⊤", "bot": "⊥",
-    "dagger": "†", "ddagger": "‡", "prime": "′", "angle": "∠",
-    "triangle": "△", "square": "□", "Box": "□", "blacksquare": "■",
-    "checkmark": "✓", "star": "⋆", "bigstar": "★", "ast": "∗",
-    "bullet": "•", "cdot": "·", "cdotp": "·", "times": "×", "div": "÷",
-    "pm": "±", "mp": "∓", "cup": "∪", "cap": "∩", "setminus": "∖",
-    "smallsetminus": "∖", "odot": "⊙", "otimes": "⊗", "oplus": "⊕",
-    "ominus": "⊖", "oslash": "⊘", "circ": "∘", "wedge": "∧", "vee": "∨",
-    "land": "∧", "lor": "∨", "sqcup": "⊔", "sqcap": "⊓", "uplus": "⊎",
-    "diamond": "⋄", "Diamond": "◇", "lozenge": "◊", "langle": "⟨",
-    "rangle": "⟩", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈",
-    "rceil": "⌉", "vert": "|", "lvert": "|", "rvert": "|", "Vert": "‖",
-    "lVert": "‖", "rVert": "‖", "lbrace": "{", "rbrace": "}",
-    "lbrack": "[", "rbrack": "]", "backslash": "\\", "dots": "…",
-    "ldots": "…", "cdots": "…", "dotsc": "…", "dotsb": "…", "dotsm": "…",
-    "dotsi": "…", "dotso": "…", "vdots": "⋮", "ddots": "⋱",
-    "degree": "°", "surd": "√", "sharp": "♯", "flat": "♭",
-    "natural": "♮", "clubsuit": "♣", "heartsuit": "♡", "spadesuit": "♠",
-    "diamondsuit": "♢", "S": "§", "P": "¶", "copyright": "©",
-    "pounds": "£", "euro": "€", "therefore": "∴", "because": "∵",
-    "complement": "∁", "eth": "ð", "mho": "℧", "ldotp": ".",
-    "colon": ":", "bigtriangleup": "△", "bigtriangledown": "▽",
-})
+_SYMBOLS = MappingProxyType(
+    {
+        "infty": "∞",
+        "partial": "∂",
+        "nabla": "∇",
+        "forall": "∀",
+        "exists": "∃",
+        "nexists": "∄",
+        "neg": "¬",
+        "lnot": "¬",
+        "emptyset": "∅",
+        "varnothing": "∅",
+        "ell": "ℓ",
+        "hbar": "ℏ",
+        "hslash": "ℏ",
+        "imath": "ı",
+        "jmath": "ȷ",
+        "Re": "ℜ",
+        "Im": "ℑ",
+        "aleph": "ℵ",
+        "beth": "ℶ",
+        "wp": "℘",
+        "top": "⊤",
+        "bot": "⊥",
+        "dagger": "†",
+        "ddagger": "‡",
+        "prime": "′",
+        "angle": "∠",
+        "triangle": "△",
+        "square": "□",
+        "Box": "□",
+        "blacksquare": "■",
+        "checkmark": "✓",
+        "star": "⋆",
+        "bigstar": "★",
+        "ast": "∗",
+        "bullet": "•",
+        "cdot": "·",
+        "cdotp": "·",
+        "times": "×",
+        "div": "÷",
+        "pm": "±",
+        "mp": "∓",
+        "cup": "∪",
+        "cap": "∩",
+        "setminus": "∖",
+        "smallsetminus": "∖",
+        "odot": "⊙",
+        "otimes": "⊗",
+        "oplus": "⊕",
+        "ominus": "⊖",
+        "oslash": "⊘",
+        "circ": "∘",
+        "wedge": "∧",
+        "vee": "∨",
+        "land": "∧",
+        "lor": "∨",
+        "sqcup": "⊔",
+        "sqcap": "⊓",
+        "uplus": "⊎",
+        "diamond": "⋄",
+        "Diamond": "◇",
+        "lozenge": "◊",
+        "langle": "⟨",
+        "rangle": "⟩",
+        "lfloor": "⌊",
+        "rfloor": "⌋",
+        "lceil": "⌈",
+        "rceil": "⌉",
+        "vert": "|",
+        "lvert": "|",
+        "rvert": "|",
+        "Vert": "‖",
+        "lVert": "‖",
+        "rVert": "‖",
+        "lbrace": "{",
+        "rbrace": "}",
+        "lbrack": "[",
+        "rbrack": "]",
+        "backslash": "\\",
+        "dots": "…",
+        "ldots": "…",
+        "cdots": "…",
+        "dotsc": "…",
+        "dotsb": "…",
+        "dotsm": "…",
+        "dotsi": "…",
+        "dotso": "…",
+        "vdots": "⋮",
+        "ddots": "⋱",
+        "degree": "°",
+        "surd": "√",
+        "sharp": "♯",
+        "flat": "♭",
+        "natural": "♮",
+        "clubsuit": "♣",
+        "heartsuit": "♡",
+        "spadesuit": "♠",
+        "diamondsuit": "♢",
+        "S": "§",
+        "P": "¶",
+        "copyright": "©",
+        "pounds": "£",
+        "euro": "€",
+        "therefore": "∴",
+        "because": "∵",
+        "complement": "∁",
+        "eth": "ð",
+        "mho": "℧",
+        "ldotp": ".",
+        "colon": ":",
+        "bigtriangleup": "△",
+        "bigtriangledown": "▽",
+    }
+)
 
 # Relations and arrows: padded with a space on each side.
-_RELATIONS = MappingProxyType({
-    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "leqslant": "⩽",
-    "geqslant": "⩾", "ne": "≠", "neq": "≠", "approx": "≈", "sim": "∼",
-    "simeq": "≃", "cong": "≅", "propto": "∝", "equiv": "≡", "in": "∈",
-    "notin": "∉", "ni": "∋", "subset": "⊂", "subseteq": "⊆",
-    "supset": "⊃", "supseteq": "⊇", "subsetneq": "⊊", "supsetneq": "⊋",
-    "nsubseteq": "⊈", "sqsubseteq": "⊑", "sqsupseteq": "⊒", "ll": "≪",
-    "gg": "≫", "prec": "≺", "succ": "≻", "preceq": "⪯", "succeq": "⪰",
-    "perp": "⊥", "parallel": "∥", "mid": "|", "nmid": "∤",
-    "models": "⊨", "vdash": "⊢", "dashv": "⊣", "coloneqq": "≔",
-    "eqqcolon": "≕", "triangleq": "≜", "doteq": "≐", "asymp": "≍",
-    "lesssim": "≲", "gtrsim": "≳", "approxeq": "≊", "ncong": "≇",
-    "nsim": "≁", "nleq": "≰", "ngeq": "≱", "circeq": "≗",
-    "to": "→", "rightarrow": "→", "leftarrow": "←", "gets": "←",
-    "leftrightarrow": "↔", "Rightarrow": "⇒", "Leftarrow": "⇐",
-    "Leftrightarrow": "⇔", "implies": "⟹", "impliedby": "⟸",
-    "iff": "⟺", "mapsto": "↦", "longrightarrow": "⟶",
-    "longleftarrow": "⟵", "longleftrightarrow": "⟷",
-    "Longrightarrow": "⟹", "Longleftarrow": "⟸",
-    "Longleftrightarrow": "⟺", "longmapsto": "⟼", "hookrightarrow": "↪",
-    "hookleftarrow": "↩", "uparrow": "↑", "downarrow": "↓",
-    "updownarrow": "↕", "Uparrow": "⇑", "Downarrow": "⇓",
-    "nearrow": "↗", "searrow": "↘", "rightleftharpoons": "⇌",
-    "rightharpoonup": "⇀", "twoheadrightarrow": "↠", "leadsto": "⇝",
-})
+_RELATIONS = MappingProxyType(
+    {
+        "le": "≤",
+        "leq": "≤",
+        "ge": "≥",
+        "geq": "≥",
+        "leqslant": "⩽",
+        "geqslant": "⩾",
+        "ne": "≠",
+        "neq": "≠",
+        "approx": "≈",
+        "sim": "∼",
+        "simeq": "≃",
+        "cong": "≅",
+        "propto": "∝",
+        "equiv": "≡",
+        "in": "∈",
+        "notin": "∉",
+        "ni": "∋",
+        "subset": "⊂",
+        "subseteq": "⊆",
+        "supset": "⊃",
+        "supseteq": "⊇",
+        "subsetneq": "⊊",
+        "supsetneq": "⊋",
+        "nsubseteq": "⊈",
+        "sqsubseteq": "⊑",
+        "sqsupseteq": "⊒",
+        "ll": "≪",
+        "gg": "≫",
+        "prec": "≺",
+        "succ": "≻",
+        "preceq": "⪯",
+        "succeq": "⪰",
+        "perp": "⊥",
+        "parallel": "∥",
+        "mid": "|",
+        "nmid": "∤",
+        "models": "⊨",
+        "vdash": "⊢",
+        "dashv": "⊣",
+        "coloneqq": "≔",
+        "eqqcolon": "≕",
+        "triangleq": "≜",
+        "doteq": "≐",
+        "asymp": "≍",
+        "lesssim": "≲",
+        "gtrsim": "≳",
+        "approxeq": "≊",
+        "ncong": "≇",
+        "nsim": "≁",
+        "nleq": "≰",
+        "ngeq": "≱",
+        "circeq": "≗",
+        "to": "→",
+        "rightarrow": "→",
+        "leftarrow": "←",
+        "gets": "←",
+        "leftrightarrow": "↔",
+        "Rightarrow": "⇒",
+        "Leftarrow": "⇐",
+        "Leftrightarrow": "⇔",
+        "implies": "⟹",
+        "impliedby": "⟸",
+        "iff": "⟺",
+        "mapsto": "↦",
+        "longrightarrow": "⟶",
+        "longleftarrow": "⟵",
+        "longleftrightarrow": "⟷",
+        "Longrightarrow": "⟹",
+        "Longleftarrow": "⟸",
+        "Longleftrightarrow": "⟺",
+        "longmapsto": "⟼",
+        "hookrightarrow": "↪",
+        "hookleftarrow": "↩",
+        "uparrow": "↑",
+        "downarrow": "↓",
+        "updownarrow": "↕",
+        "Uparrow": "⇑",
+        "Downarrow": "⇓",
+        "nearrow": "↗",
+        "searrow": "↘",
+        "rightleftharpoons": "⇌",
+        "rightharpoonup": "⇀",
+        "twoheadrightarrow": "↠",
+        "leadsto": "⇝",
+    }
+)
 
 # Big operators: a space follows them when an operand starts right after.
-_BIG_OPERATORS = MappingProxyType({
-    "sum": "∑", "prod": "∏", "coprod": "∐", "int": "∫", "iint": "∬",
-    "iiint": "∭", "oint": "∮", "bigcup": "⋃", "bigcap": "⋂",
-    "bigoplus": "⨁", "bigotimes": "⨂", "bigodot": "⨀", "bigvee": "⋁",
-    "bigwedge": "⋀", "bigsqcup": "⨆",
-})
+_BIG_OPERATORS = MappingProxyType(
+    {
+        "sum": "∑",
+        "prod": "∏",
+        "coprod": "∐",
+        "int": "∫",
+        "iint": "∬",
+        "iiint": "∭",
+        "oint": "∮",
+        "bigcup": "⋃",
+        "bigcap": "⋂",
+        "bigoplus": "⨁",
+        "bigotimes": "⨂",
+        "bigodot": "⨀",
+        "bigvee": "⋁",
+        "bigwedge": "⋀",
+        "bigsqcup": "⨆",
+    }
+)
 
 # Named functions print as words.
-_FUNCTIONS = MappingProxyType({
-    name: name for name in (
-        "arccos", "arcsin", "arctan", "arg", "argmax", "argmin", "cos",
-        "cosh", "cot", "coth", "csc", "deg", "det", "dim", "exp", "gcd",
-        "hom", "inf", "ker", "lg", "lim", "ln", "log", "max", "min", "Pr",
-        "sec", "sin", "sinh", "sup", "tan", "tanh", "tr", "Tr", "diag",
-        "rank", "sgn", "sign", "softmax", "lcm", "erf", "Var", "Cov",
-    )
-} | {"liminf": "lim inf", "limsup": "lim sup"})
+_FUNCTIONS = MappingProxyType(
+    {
+        name: name
+        for name in (
+            "arccos",
+            "arcsin",
+            "arctan",
+            "arg",
+            "argmax",
+            "argmin",
+            "cos",
+            "cosh",
+            "cot",
+            "coth",
+            "csc",
+            "deg",
+            "det",
+            "dim",
+            "exp",
+            "gcd",
+            "hom",
+            "inf",
+            "ker",
+            "lg",
+            "lim",
+            "ln",
+            "log",
+            "max",
+            "min",
+            "Pr",
+            "sec",
+            "sin",
+            "sinh",
+            "sup",
+            "tan",
+            "tanh",
+            "tr",
+            "Tr",
+            "diag",
+            "rank",
+            "sgn",
+            "sign",
+            "softmax",
+            "lcm",
+            "erf",
+            "Var",
+            "Cov",
+        )
+    }
+    | {"liminf": "lim inf", "limsup": "lim sup"}
+)
 
-_NEGATED = MappingProxyType({
-    "=": "≠", "∈": "∉", "⊂": "⊄", "⊆": "⊈", "≡": "≢", "∼": "≁",
-    "≤": "≰", "≥": "≱", "∃": "∄", "|": "∤", "≅": "≇", "⊃": "⊅",
-})
+_NEGATED = MappingProxyType(
+    {
+        "=": "≠",
+        "∈": "∉",
+        "⊂": "⊄",
+        "⊆": "⊈",
+        "≡": "≢",
+        "∼": "≁",
+        "≤": "≰",
+        "≥": "≱",
+        "∃": "∄",
+        "|": "∤",
+        "≅": "≇",
+        "⊃": "⊅",
+    }
+)
 
 _MACRON = "\u0304"
-_ACCENTS = MappingProxyType({
-    "bar": _MACRON, "overline": _MACRON, "hat": "\u0302",
-    "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303",
-    "dot": "\u0307", "ddot": "\u0308", "dddot": "\u20db", "vec": "\u20d7",
-    "overrightarrow": "\u20d7", "overleftarrow": "\u20d6",
-    "check": "\u030c", "breve": "\u0306", "acute": "\u0301",
-    "grave": "\u0300", "mathring": "\u030a", "underline": "\u0332",
-    "underbar": "\u0331", "utilde": "\u0330",
-})
+_ACCENTS = MappingProxyType(
+    {
+        "bar": _MACRON,
+        "overline": _MACRON,
+        "hat": "\u0302",
+        "widehat": "\u0302",
+        "tilde": "\u0303",
+        "widetilde": "\u0303",
+        "dot": "\u0307",
+        "ddot": "\u0308",
+        "dddot": "\u20db",
+        "vec": "\u20d7",
+        "overrightarrow": "\u20d7",
+        "overleftarrow": "\u20d6",
+        "check": "\u030c",
+        "breve": "\u0306",
+        "acute": "\u0301",
+        "grave": "\u0300",
+        "mathring": "\u030a",
+        "underline": "\u0332",
+        "underbar": "\u0331",
+        "utilde": "\u0330",
+    }
+)
 # Accents that span their whole argument get the mark on every character.
 _WIDE_ACCENTS = frozenset({"overline", "underline"})
 
-_SUPERSCRIPTS = MappingProxyType(dict(zip(
-    "0123456789+−-=()"
-    "abcdefghijklmnoprstuvwxyz"
-    "ABDEGHIJKLMNOPRTUVW"
-    "βγδθιφχ"
-    "⊤′″∘*∗†‡",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾"
-    "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
-    "ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"
-    "ᵝᵞᵟᶿᶥᵠᵡ"
-    "ᵀ′″°**†‡",
-    strict=True,
-)))
-
-_SUBSCRIPTS = MappingProxyType(dict(zip(
-    "0123456789+−-=()aehijklmnoprstuvxβγρφχ",
-    "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
-    strict=True,
-)))
-
-# Characters that already sit in a script position: not a new symbol.
-_SCRIPT_CHARS = frozenset(_SUPERSCRIPTS.values()) | frozenset(
-    _SUBSCRIPTS.values()
+_SUPERSCRIPTS = MappingProxyType(
+    dict(
+        zip(
+            "0123456789+−-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδθιφχ⊤′″∘*∗†‡",
+            "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵝᵞᵟᶿᶥᵠᵡᵀ′″°**†‡",
+            strict=True,
+        )
+    )
 )
 
-_SPACE_COMMANDS = frozenset({
-    ",", ";", ":", ">", " ", "quad", "qquad", "enspace", "thinspace",
-    "medspace", "thickspace", "space", "enskip", "nobreakspace",
-})
-_NO_OP_COMMANDS = frozenset({
-    "!", "negthinspace", "negmedspace", "negthickspace", "displaystyle",
-    "textstyle", "scriptstyle", "scriptscriptstyle", "limits", "nolimits",
-    "displaylimits", "nonumber", "notag", "boxed", "cancel", "bcancel",
-    "xcancel", "smash", "underbrace", "overbrace", "mathop", "mathbin",
-    "mathrel", "mathord", "mathopen", "mathclose", "mathpunct", "strut",
-    "mathstrut", "relax",
-})
-_DELIMITER_SIZERS = frozenset({
-    "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl",
-    "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "bigm",
-    "Bigm", "biggm", "Biggm",
-})
-_DROP_ARGUMENT_COMMANDS = frozenset({
-    "label", "color", "phantom", "hphantom", "vphantom", "vspace",
-    "textcolor", "colorbox",
-})
-_LITERAL_CONTROL_SYMBOLS = MappingProxyType({
-    "{": "{", "}": "}", "_": "_", "%": "%", "&": "&", "#": "#", "$": "$",
-    "|": "‖", "/": "/",
-})
-_TEXT_COMMANDS = frozenset({
-    "text", "textrm", "textit", "textbf", "textsf", "texttt", "textnormal",
-    "textup", "textmd", "mbox", "hbox", "emph",
-})
-_PLAIN_FONT_COMMANDS = frozenset({
-    "mathrm", "mathit", "mathsf", "mathtt", "mathnormal", "operatorname",
-    "rm", "it",
-})
-_FONT_ALIASES = MappingProxyType({
-    "mathbf": "bold", "boldsymbol": "bold", "bm": "bold", "pmb": "bold",
-    "mathbfit": "bold", "mathbb": "double", "mathds": "double",
-    "mathbbm": "double", "Bbb": "double", "mathcal": "script",
-    "mathscr": "script", "cal": "script", "mathfrak": "fraktur",
-    "frak": "fraktur",
-})
+_SUBSCRIPTS = MappingProxyType(
+    dict(
+        zip(
+            "0123456789+−-=()aehijklmnoprstuvxβγρφχ",
+            "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
+            strict=True,
+        )
+    )
+)
+
+# Characters that already sit in a script position: not a new symbol.
+_SCRIPT_CHARS = frozenset(_SUPERSCRIPTS.values()) | frozenset(_SUBSCRIPTS.values())
+
+_SPACE_COMMANDS = frozenset(
+    {
+        ",",
+        ";",
+        ":",
+        ">",
+        " ",
+        "quad",
+        "qquad",
+        "enspace",
+        "thinspace",
+        "medspace",
+        "thickspace",
+        "space",
+        "enskip",
+        "nobreakspace",
+    }
+)
+_NO_OP_COMMANDS = frozenset(
+    {
+        "!",
+        "negthinspace",
+        "negmedspace",
+        "negthickspace",
+        "displaystyle",
+        "textstyle",
+        "scriptstyle",
+        "scriptscriptstyle",
+        "limits",
+        "nolimits",
+        "displaylimits",
+        "nonumber",
+        "notag",
+        "boxed",
+        "cancel",
+        "bcancel",
+        "xcancel",
+        "smash",
+        "underbrace",
+        "overbrace",
+        "mathop",
+        "mathbin",
+        "mathrel",
+        "mathord",
+        "mathopen",
+        "mathclose",
+        "mathpunct",
+        "strut",
+        "mathstrut",
+        "relax",
+    }
+)
+_DELIMITER_SIZERS = frozenset(
+    {
+        "left",
+        "right",
+        "middle",
+        "big",
+        "Big",
+        "bigg",
+        "Bigg",
+        "bigl",
+        "bigr",
+        "Bigl",
+        "Bigr",
+        "biggl",
+        "biggr",
+        "Biggl",
+        "Biggr",
+        "bigm",
+        "Bigm",
+        "biggm",
+        "Biggm",
+    }
+)
+_DROP_ARGUMENT_COMMANDS = frozenset(
+    {
+        "label",
+        "color",
+        "phantom",
+        "hphantom",
+        "vphantom",
+        "vspace",
+        "textcolor",
+        "colorbox",
+    }
+)
+_LITERAL_CONTROL_SYMBOLS = MappingProxyType(
+    {
+        "{": "{",
+        "}": "}",
+        "_": "_",
+        "%": "%",
+        "&": "&",
+        "#": "#",
+        "$": "$",
+        "|": "‖",
+        "/": "/",
+    }
+)
+_TEXT_COMMANDS = frozenset(
+    {
+        "text",
+        "textrm",
+        "textit",
+        "textbf",
+        "textsf",
+        "texttt",
+        "textnormal",
+        "textup",
+        "textmd",
+        "mbox",
+        "hbox",
+        "emph",
+    }
+)
+_PLAIN_FONT_COMMANDS = frozenset(
+    {
+        "mathrm",
+        "mathit",
+        "mathsf",
+        "mathtt",
+        "mathnormal",
+        "operatorname",
+        "rm",
+        "it",
+    }
+)
+_FONT_ALIASES = MappingProxyType(
+    {
+        "mathbf": "bold",
+        "boldsymbol": "bold",
+        "bm": "bold",
+        "pmb": "bold",
+        "mathbfit": "bold",
+        "mathbb": "double",
+        "mathds": "double",
+        "mathbbm": "double",
+        "Bbb": "double",
+        "mathcal": "script",
+        "mathscr": "script",
+        "cal": "script",
+        "mathfrak": "fraktur",
+        "frak": "fraktur",
+    }
+)
 _FRACTION_COMMANDS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
 _BINOMIAL_COMMANDS = frozenset({"binom", "dbinom", "tbinom"})
 
-_MATRIX_DELIMITERS = MappingProxyType({
-    "matrix": ("", ""), "smallmatrix": ("", ""), "array": ("", ""),
-    "pmatrix": ("(", ")"), "bmatrix": ("[", "]"), "Bmatrix": ("{", "}"),
-    "vmatrix": ("|", "|"), "Vmatrix": ("‖", "‖"),
-})
+_MATRIX_DELIMITERS = MappingProxyType(
+    {
+        "matrix": ("", ""),
+        "smallmatrix": ("", ""),
+        "array": ("", ""),
+        "pmatrix": ("(", ")"),
+        "bmatrix": ("[", "]"),
+        "Bmatrix": ("{", "}"),
+        "vmatrix": ("|", "|"),
+        "Vmatrix": ("‖", "‖"),
+    }
+)
 _CASES_ENVIRONMENTS = frozenset({"cases", "dcases", "rcases", "cases*"})
 _ENVIRONMENTS_WITH_SPEC = frozenset({"array", "tabular", "alignat", "alignat*"})
 
 _OPENERS = "([{⟨⌊⌈"
 _CLOSERS = ")]}⟩⌋⌉"
 # Top-level characters that make a fraction part need parentheses.
-_OPERATOR_CHARS = frozenset(
-    "+−-=±∓·×÷/<>≤≥≠≈∼≃≅∝≡∈∉⊂⊆⊃⊇∪∩→←↔⇒⇐⇔↦⟹⟺∧∨⊙⊗⊕∘∗⋆*,;: \n"
-)
+_OPERATOR_CHARS = frozenset("+−-=±∓·×÷/<>≤≥≠≈∼≃≅∝≡∈∉⊂⊆⊃⊇∪∩→←↔⇒⇐⇔↦⟹⟺∧∨⊙⊗⊕∘∗⋆*,;: \n")
 _RELATION_CHARS = frozenset(_RELATIONS.values()) | frozenset("=<>")
 _MARKDOWN_SPECIALS = frozenset("\\*_[]<>`#|&")
 
 
-def _offset_alphabet(
-    letters: str, start: int, holes: dict[str, str] | None = None
-) -> dict[str, str]:
+def _offset_alphabet(letters: str, start: int, holes: dict[str, str] | None = None) -> dict[str, str]:
     """Map consecutive letters onto a Unicode math alphabet block."""
     holes = holes or {}
-    return {
-        c: holes.get(c, chr(start + i)) for i, c in enumerate(letters)
-    }
+    return {c: holes.get(c, chr(start + i)) for i, c in enumerate(letters)}
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -231,42 +613,72 @@ _DIGITS = "0123456789"
 _GREEK_UPPER = "".join(chr(c) for c in range(0x391, 0x3AA))
 _GREEK_LOWER = "".join(chr(c) for c in range(0x3B1, 0x3CA))
 
-_FONTS = MappingProxyType({
-    "bold": MappingProxyType(
-        _offset_alphabet(_UPPER, 0x1D400)
-        | _offset_alphabet(_LOWER, 0x1D41A)
-        | _offset_alphabet(_DIGITS, 0x1D7CE)
-        | _offset_alphabet(_GREEK_UPPER, 0x1D6A8)
-        | _offset_alphabet(_GREEK_LOWER, 0x1D6C2)
-        | {"∇": "𝛁", "∂": "𝛛", "ϑ": "𝛝", "ϕ": "𝛟", "ϱ": "𝛠", "ϖ": "𝛡"}
-    ),
-    "double": MappingProxyType(
-        _offset_alphabet(_UPPER, 0x1D538, {
-            "C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ",
-            "Z": "ℤ",
-        })
-        | _offset_alphabet(_LOWER, 0x1D552)
-        | _offset_alphabet(_DIGITS, 0x1D7D8)
-    ),
-    "script": MappingProxyType(
-        _offset_alphabet(_UPPER, 0x1D49C, {
-            "B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ",
-            "M": "ℳ", "R": "ℛ",
-        })
-        | _offset_alphabet(_LOWER, 0x1D4B6, {"e": "ℯ", "g": "ℊ", "o": "ℴ"})
-    ),
-    "fraktur": MappingProxyType(
-        _offset_alphabet(_UPPER, 0x1D504, {
-            "C": "ℭ", "H": "ℌ", "I": "ℑ", "R": "ℜ", "Z": "ℨ",
-        })
-        | _offset_alphabet(_LOWER, 0x1D51E)
-    ),
-})
+_FONTS = MappingProxyType(
+    {
+        "bold": MappingProxyType(
+            _offset_alphabet(_UPPER, 0x1D400)
+            | _offset_alphabet(_LOWER, 0x1D41A)
+            | _offset_alphabet(_DIGITS, 0x1D7CE)
+            | _offset_alphabet(_GREEK_UPPER, 0x1D6A8)
+            | _offset_alphabet(_GREEK_LOWER, 0x1D6C2)
+            | {"∇": "𝛁", "∂": "𝛛", "ϑ": "𝛝", "ϕ": "𝛟", "ϱ": "𝛠", "ϖ": "𝛡"}
+        ),
+        "double": MappingProxyType(
+            _offset_alphabet(
+                _UPPER,
+                0x1D538,
+                {
+                    "C": "ℂ",
+                    "H": "ℍ",
+                    "N": "ℕ",
+                    "P": "ℙ",
+                    "Q": "ℚ",
+                    "R": "ℝ",
+                    "Z": "ℤ",
+                },
+            )
+            | _offset_alphabet(_LOWER, 0x1D552)
+            | _offset_alphabet(_DIGITS, 0x1D7D8)
+        ),
+        "script": MappingProxyType(
+            _offset_alphabet(
+                _UPPER,
+                0x1D49C,
+                {
+                    "B": "ℬ",
+                    "E": "ℰ",
+                    "F": "ℱ",
+                    "H": "ℋ",
+                    "I": "ℐ",
+                    "L": "ℒ",
+                    "M": "ℳ",
+                    "R": "ℛ",
+                },
+            )
+            | _offset_alphabet(_LOWER, 0x1D4B6, {"e": "ℯ", "g": "ℊ", "o": "ℴ"})
+        ),
+        "fraktur": MappingProxyType(
+            _offset_alphabet(
+                _UPPER,
+                0x1D504,
+                {
+                    "C": "ℭ",
+                    "H": "ℌ",
+                    "I": "ℑ",
+                    "R": "ℜ",
+                    "Z": "ℨ",
+                },
+            )
+            | _offset_alphabet(_LOWER, 0x1D51E)
+        ),
+    }
+)
 
 
 # ---------------------------------------------------------------------------
 # Small text helpers.
 # ---------------------------------------------------------------------------
+
 
 def _is_combining(c: str) -> bool:
     """Tell whether c is a combining mark (it belongs to the previous char)."""
@@ -280,10 +692,7 @@ def _is_ascii_letter(c: str) -> bool:
 
 def _symbol_count(text: str) -> int:
     """Count visible base symbols, ignoring combining marks and scripts."""
-    return sum(
-        1 for c in text
-        if not _is_combining(c) and c not in _SCRIPT_CHARS and not c.isspace()
-    )
+    return sum(1 for c in text if not _is_combining(c) and c not in _SCRIPT_CHARS and not c.isspace())
 
 
 def _is_wrapped(text: str) -> bool:
@@ -406,11 +815,7 @@ def _fraction(numerator: str, denominator: str) -> str:
 
 def _root(radicand: str, index: str) -> str:
     """Write a root as ``√x``, ``√(a+b)``, ``∛x`` or ``ⁿ√x``."""
-    simple = (
-        _is_wrapped(radicand)
-        or radicand.isdigit()
-        or (_symbol_count(radicand) == 1 and " " not in radicand)
-    )
+    simple = _is_wrapped(radicand) or radicand.isdigit() or (_symbol_count(radicand) == 1 and " " not in radicand)
     body = radicand if simple or not radicand else f"({radicand})"
     index = _tidy(index)
     if index == "3":
@@ -427,9 +832,15 @@ def _root(radicand: str, index: str) -> str:
 # Token kinds: cmd, char, open, close, sub, sup, amp, space.
 _Token = tuple[str, str]
 
-_SINGLE_CHAR_TOKENS = MappingProxyType({
-    "{": "open", "}": "close", "_": "sub", "^": "sup", "&": "amp",
-})
+_SINGLE_CHAR_TOKENS = MappingProxyType(
+    {
+        "{": "open",
+        "}": "close",
+        "_": "sub",
+        "^": "sup",
+        "&": "amp",
+    }
+)
 
 
 def _tokenize(src: str) -> list[_Token]:
@@ -445,7 +856,7 @@ def _tokenize(src: str) -> list[_Token]:
                 j = i + 1
                 while j < n and _is_ascii_letter(src[j]):
                     j += 1
-                tokens.append(("cmd", src[i + 1:j]))
+                tokens.append(("cmd", src[i + 1 : j]))
                 i = j
             else:
                 tokens.append(("cmd", src[i + 1]))
@@ -471,7 +882,10 @@ class _Item:
     __slots__ = ("text", "kind", "spacing", "compound")
 
     def __init__(
-        self, text: str, kind: str = "atom", spacing: str = "",
+        self,
+        text: str,
+        kind: str = "atom",
+        spacing: str = "",
         compound: bool = False,
     ) -> None:
         self.text = text
@@ -494,8 +908,7 @@ def _ends_operand(text: str) -> bool:
     if not text:
         return False
     c = text[-1]
-    return c.isalnum() or c in _CLOSERS or c in "|‖′" or c in _SCRIPT_CHARS \
-        or _is_combining(c)
+    return c.isalnum() or c in _CLOSERS or c in "|‖′" or c in _SCRIPT_CHARS or _is_combining(c)
 
 
 def _needs_gap(prev: _Item, item: _Item) -> bool:
@@ -562,29 +975,31 @@ def _render_environment(name: str, items: list[_Item]) -> str:
     return "\n".join(" ".join(c for c in row if c) for row in rows)
 
 
-_HANDLERS = MappingProxyType({
-    **{name: "_fraction_command" for name in _FRACTION_COMMANDS},
-    **{name: "_binomial_command" for name in _BINOMIAL_COMMANDS},
-    **{name: "_text_command" for name in _TEXT_COMMANDS},
-    **{name: "_plain_font_command" for name in _PLAIN_FONT_COMMANDS},
-    **{name: "_delimiter_command" for name in _DELIMITER_SIZERS},
-    **{name: "_drop_argument_command" for name in _DROP_ARGUMENT_COMMANDS},
-    "left": "_left_command",
-    "sqrt": "_sqrt_command",
-    "begin": "_environment_command",
-    "end": "_stray_end_command",
-    "not": "_not_command",
-    "overset": "_overset_command",
-    "stackrel": "_overset_command",
-    "underset": "_underset_command",
-    "substack": "_substack_command",
-    "pmod": "_pmod_command",
-    "tag": "_tag_command",
-    "hspace": "_hspace_command",
-    "\\": "_newline_command",
-    "newline": "_newline_command",
-    "cr": "_newline_command",
-})
+_HANDLERS = MappingProxyType(
+    {
+        **{name: "_fraction_command" for name in _FRACTION_COMMANDS},
+        **{name: "_binomial_command" for name in _BINOMIAL_COMMANDS},
+        **{name: "_text_command" for name in _TEXT_COMMANDS},
+        **{name: "_plain_font_command" for name in _PLAIN_FONT_COMMANDS},
+        **{name: "_delimiter_command" for name in _DELIMITER_SIZERS},
+        **{name: "_drop_argument_command" for name in _DROP_ARGUMENT_COMMANDS},
+        "left": "_left_command",
+        "sqrt": "_sqrt_command",
+        "begin": "_environment_command",
+        "end": "_stray_end_command",
+        "not": "_not_command",
+        "overset": "_overset_command",
+        "stackrel": "_overset_command",
+        "underset": "_underset_command",
+        "substack": "_substack_command",
+        "pmod": "_pmod_command",
+        "tag": "_tag_command",
+        "hspace": "_hspace_command",
+        "\\": "_newline_command",
+        "newline": "_newline_command",
+        "cr": "_newline_command",
+    }
+)
 
 
 def _drop_trailing_spaces(items: list[_Item]) -> None:
@@ -831,8 +1246,7 @@ class _Parser:
         r"""``\frac{a}{b}`` → ``a/b``."""
         numerator = self._argument(keep_spaces=False)
         denominator = self._argument(keep_spaces=False)
-        return _Item(_fraction(numerator, denominator), spacing="frac",
-                     compound=True)
+        return _Item(_fraction(numerator, denominator), spacing="frac", compound=True)
 
     def _binomial_command(self) -> _Item:
         r"""``\binom{n}{k}`` → ``C(n,k)``."""
@@ -906,8 +1320,7 @@ class _Parser:
         if item is None:
             return None
         negated = _NEGATED.get(item.text, item.text + "\u0338")
-        return _Item(negated, spacing=item.spacing or (
-            "rel" if negated in _NEGATED.values() else ""))
+        return _Item(negated, spacing=item.spacing or ("rel" if negated in _NEGATED.values() else ""))
 
     def _overset_command(self) -> _Item:
         r"""``\overset{a}{b}`` → ``b`` with ``a`` as a superscript."""
@@ -945,6 +1358,7 @@ class _Parser:
 # Public API: one expression.
 # ---------------------------------------------------------------------------
 
+
 def latex_to_unicode(src: str) -> str:
     """Convert one LaTeX math expression (without dollars) to Unicode text.
 
@@ -962,6 +1376,7 @@ def latex_to_unicode(src: str) -> str:
 # ---------------------------------------------------------------------------
 # Public API: Markdown with math spans.
 # ---------------------------------------------------------------------------
+
 
 def _escape_markdown(text: str) -> str:
     """Backslash-escape characters Markdown would otherwise interpret."""
@@ -983,8 +1398,7 @@ def _inline_math(src: str) -> str:
     lines = latex_to_unicode(src).split("\n")
     out = lines[0] if lines else ""
     for line in lines[1:]:
-        joiner = " " if out[-1:] in ("=", "<", ">", ":", ",", "(") or \
-            out[-1:] in _RELATION_CHARS else "; "
+        joiner = " " if out[-1:] in ("=", "<", ">", ":", ",", "(") or out[-1:] in _RELATION_CHARS else "; "
         out += joiner + line
     return _escape_markdown(out)
 
@@ -994,7 +1408,7 @@ def _is_fence_line(text: str, i: int) -> tuple[str, int] | None:
     j = i
     while j < len(text) and text[j] in " \t>":
         j += 1
-    fence_char = text[j:j + 1]
+    fence_char = text[j : j + 1]
     if fence_char not in ("`", "~"):
         return None
     k = j
@@ -1067,10 +1481,10 @@ def _inline_end(text: str, start: int) -> int:
             continue
         if c == "`":
             return -1
-        if c == "\n" and text[i + 1:].lstrip(" \t\r").startswith("\n"):
+        if c == "\n" and text[i + 1 :].lstrip(" \t\r").startswith("\n"):
             return -1
         if c == "$":
-            ok = not text[i - 1].isspace() and not text[i + 1:i + 2].isdigit()
+            ok = not text[i - 1].isspace() and not text[i + 1 : i + 2].isdigit()
             return i if ok else -1
         i += 1
     return -1
@@ -1078,7 +1492,7 @@ def _inline_end(text: str, start: int) -> int:
 
 def _opens_inline(text: str, i: int) -> bool:
     """Apply the pandoc rule: an opening ``$`` is followed by a non-space."""
-    after = text[i + 1:i + 2]
+    after = text[i + 1 : i + 2]
     return bool(after) and not after.isspace() and after != "$"
 
 
@@ -1088,13 +1502,13 @@ def _split_container_prefix(line: str) -> tuple[str, str, bool]:
     while i < len(line) and line[i] in " \t>":
         i += 1
     j = i
-    if line[j:j + 1] in ("-", "*", "+") and line[j + 1:j + 2] == " ":
+    if line[j : j + 1] in ("-", "*", "+") and line[j + 1 : j + 2] == " ":
         j += 2
     else:
         k = j
         while k < len(line) and line[k].isdigit():
             k += 1
-        if k > j and line[k:k + 1] in (".", ")") and line[k + 1:k + 2] == " ":
+        if k > j and line[k : k + 1] in (".", ")") and line[k + 1 : k + 2] == " ":
             j = k + 2
     marker = j > i
     while marker and j < len(line) and line[j] == " ":
@@ -1123,8 +1537,8 @@ def _open_display(done: str) -> tuple[str, str]:
     cont = _continuation(prefix)
     if rest.strip():
         return done.rstrip(" \t") + f"\n{cont.rstrip()}\n{cont}", cont
-    previous = done[:max(line_start - 1, 0)]
-    previous_line = previous[previous.rfind("\n") + 1:]
+    previous = done[: max(line_start - 1, 0)]
+    previous_line = previous[previous.rfind("\n") + 1 :]
     if line_start and not marker and not _is_blank_line(previous_line):
         return f"{done[:line_start]}{cont.rstrip()}\n{head}", cont
     return done, cont
@@ -1140,7 +1554,7 @@ def _close_display(text: str, pos: int, cont: str) -> tuple[str, int]:
     if text[k] != "\n":
         return f"\n{cont.rstrip()}\n{cont}", k
     line_end = text.find("\n", k + 1)
-    next_line = text[k + 1:] if line_end == -1 else text[k + 1:line_end]
+    next_line = text[k + 1 :] if line_end == -1 else text[k + 1 : line_end]
     if _is_blank_line(next_line):
         return "", k
     return f"\n{cont.rstrip()}", k
@@ -1148,10 +1562,7 @@ def _close_display(text: str, pos: int, cont: str) -> tuple[str, int]:
 
 def _display_lines(src: str) -> list[str]:
     """Render display math into escaped Markdown lines."""
-    return [
-        _escape_line_start(_escape_markdown(line))
-        for line in latex_to_unicode(src).split("\n") if line
-    ]
+    return [_escape_line_start(_escape_markdown(line)) for line in latex_to_unicode(src).split("\n") if line]
 
 
 def render_math(markdown: str) -> str:
@@ -1176,12 +1587,12 @@ def render_math(markdown: str) -> str:
             out.append(markdown[i:end])
             i = end
         elif c == "\\":
-            pair = markdown[i:i + 2]
+            pair = markdown[i : i + 2]
             out.append("$" if pair == "\\$" else pair)
             i += 2
         elif markdown.startswith("$$", i):
             end = _display_end(markdown, i + 2)
-            lines = _display_lines(markdown[i + 2:end]) if end != -1 else []
+            lines = _display_lines(markdown[i + 2 : end]) if end != -1 else []
             if not lines:
                 out.append("$$")
                 i += 2
@@ -1189,9 +1600,8 @@ def render_math(markdown: str) -> str:
             before, cont = _open_display("".join(out))
             after, i = _close_display(markdown, end + 2, cont)
             out = [before, ("\\\n" + cont).join(lines), after]
-        elif c == "$" and _opens_inline(markdown, i) and \
-                (end := _inline_end(markdown, i + 1)) != -1:
-            out.append(_inline_math(markdown[i + 1:end]))
+        elif c == "$" and _opens_inline(markdown, i) and (end := _inline_end(markdown, i + 1)) != -1:
+            out.append(_inline_math(markdown[i + 1 : end]))
             i = end + 1
         else:
             out.append(c)

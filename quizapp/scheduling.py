@@ -9,12 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 from typing import Any
 
 import fsrs
-from sqlalchemy import BindParameter, ColumnElement, Connection, Select, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import day_bounds
@@ -36,7 +48,7 @@ class Grade(IntEnum):
 
 def utcnow() -> datetime:
     """The real clock, UTC-aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -80,9 +92,18 @@ class DeckCounts:
 
 
 _CARD_COLUMNS = (
-    card_table.c.id, card_table.c.uid, card_table.c.deck_id, card_table.c.topic, card_table.c.cloze,
-    card_table.c.content, card_table.c.state, card_table.c.step, card_table.c.stability,
-    card_table.c.difficulty, card_table.c.due, card_table.c.last_review,
+    card_table.c.id,
+    card_table.c.uid,
+    card_table.c.deck_id,
+    card_table.c.topic,
+    card_table.c.cloze,
+    card_table.c.content,
+    card_table.c.state,
+    card_table.c.step,
+    card_table.c.stability,
+    card_table.c.difficulty,
+    card_table.c.due,
+    card_table.c.last_review,
 )
 _LEARNING = (CardState.Learning, CardState.Relearning)
 
@@ -104,20 +125,34 @@ def to_fsrs(card: StudyCard | Any, now: datetime) -> fsrs.Card:
     if state is CardState.New:
         return fsrs.Card(card_id=card.id, state=fsrs.State.Learning, step=0, due=now)
     return fsrs.Card(
-        card_id=card.id, state=fsrs.State(int(state)), step=card.step, stability=card.stability,
-        difficulty=card.difficulty, due=card.due or now, last_review=card.last_review,
+        card_id=card.id,
+        state=fsrs.State(int(state)),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due or now,
+        last_review=card.last_review,
     )
 
 
 def _study_card(row: Any) -> StudyCard:
     return StudyCard(
-        id=row.id, uid=row.uid, deck_id=row.deck_id, topic=row.topic, cloze=row.cloze,
-        question=question_from_content(row.content), state=CardState(row.state), step=row.step,
-        stability=row.stability, difficulty=row.difficulty, due=row.due, last_review=row.last_review,
+        id=row.id,
+        uid=row.uid,
+        deck_id=row.deck_id,
+        topic=row.topic,
+        cloze=row.cloze,
+        question=question_from_content(row.content),
+        state=CardState(row.state),
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
     )
 
 
-def _no_sibling_seen_since(start: datetime) -> ColumnElement[bool]:
+def _no_sibling_seen_since(start: BindParameter[datetime]) -> ColumnElement[bool]:
     """True for a card none of whose cloze siblings was answered since `start`.
 
     Cloze cards of one question give each other away, so (as Anki does) a new or
@@ -129,8 +164,10 @@ def _no_sibling_seen_since(start: datetime) -> ColumnElement[bool]:
         select(review_table.c.id)
         .join(sibling, sibling.c.id == review_table.c.card_id)
         .where(
-            sibling.c.deck_id == c.deck_id, sibling.c.question_id == c.question_id,
-            sibling.c.id != c.id, review_table.c.reviewed_at >= start,
+            sibling.c.deck_id == c.deck_id,
+            sibling.c.question_id == c.question_id,
+            sibling.c.id != c.id,
+            review_table.c.reviewed_at >= start,
         )
         .exists()
     )
@@ -146,13 +183,19 @@ _SET_STATE = (
     update(card_table)
     .where(card_table.c.id == bindparam("card_id"))
     .values(
-        state=bindparam("new_state"), step=bindparam("new_step"), stability=bindparam("new_stability"),
-        difficulty=bindparam("new_difficulty"), due=_time("new_due"), last_review=_time("new_last_review"),
+        state=bindparam("new_state"),
+        step=bindparam("new_step"),
+        stability=bindparam("new_stability"),
+        difficulty=bindparam("new_difficulty"),
+        due=_time("new_due"),
+        last_review=_time("new_last_review"),
     )
 )
 _LOG = review_table.insert()
-_INTRODUCED_SINCE = select(func.count()).select_from(review_table).where(
-    review_table.c.reviewed_at >= _time("day_start"), review_table.c.state_before == CardState.New
+_INTRODUCED_SINCE = (
+    select(func.count())
+    .select_from(review_table)
+    .where(review_table.c.reviewed_at >= _time("day_start"), review_table.c.state_before == CardState.New)
 )
 _REVIEWED_SINCE = select(func.count()).select_from(review_table).where(review_table.c.reviewed_at >= _time("day_start"))
 
@@ -186,7 +229,9 @@ class _QueueQueries:
         self.new_count = select(func.count()).select_from(new_ids)
         self.totals = select(c.deck_id, func.count()).where(*scope).group_by(c.deck_id)
         due_today = or_(c.state == CardState.New, c.due < day_end)
-        self.by_state = select(c.deck_id, c.state, func.count()).where(*available, due_today).group_by(c.deck_id, c.state)
+        self.by_state = (
+            select(c.deck_id, c.state, func.count()).where(*available, due_today).group_by(c.deck_id, c.state)
+        )
 
 
 class ReviewScheduler:
@@ -287,9 +332,7 @@ class ReviewScheduler:
         """Time until the card is due again for each grade (without fuzz, which is random)."""
         now = self.now()
         fcard = to_fsrs(card, now)
-        return {
-            grade: self._preview.review_card(fcard, fsrs.Rating(int(grade)), now)[0].due - now for grade in Grade
-        }
+        return {grade: self._preview.review_card(fcard, fsrs.Rating(int(grade)), now)[0].due - now for grade in Grade}
 
     def answer(self, card_id: int, grade: Grade, duration_ms: int | None = None) -> AnswerResult:
         """Apply `grade` to the card as stored now, and store the new state and its log atomically.
@@ -307,17 +350,38 @@ class ReviewScheduler:
             state_after = CardState(int(after.state))
             conn.execute(
                 _SET_STATE,
-                {"card_id": card_id, "new_state": state_after, "new_step": after.step, "new_stability": after.stability,
-                 "new_difficulty": after.difficulty, "new_due": after.due, "new_last_review": now},
+                {
+                    "card_id": card_id,
+                    "new_state": state_after,
+                    "new_step": after.step,
+                    "new_stability": after.stability,
+                    "new_difficulty": after.difficulty,
+                    "new_due": after.due,
+                    "new_last_review": now,
+                },
             )
-            review_id = conn.execute(
+            logged = conn.execute(
                 _LOG,
-                {"card_id": card_id, "rating": int(grade), "reviewed_at": now, "duration_ms": duration_ms,
-                 "state_before": row.state, "step_before": row.step, "stability_before": row.stability,
-                 "difficulty_before": row.difficulty, "due_before": row.due, "last_review_before": row.last_review,
-                 "state_after": state_after, "step_after": after.step, "stability_after": after.stability,
-                 "difficulty_after": after.difficulty, "due_after": after.due},
-            ).inserted_primary_key[0]
+                {
+                    "card_id": card_id,
+                    "rating": int(grade),
+                    "reviewed_at": now,
+                    "duration_ms": duration_ms,
+                    "state_before": row.state,
+                    "step_before": row.step,
+                    "stability_before": row.stability,
+                    "difficulty_before": row.difficulty,
+                    "due_before": row.due,
+                    "last_review_before": row.last_review,
+                    "state_after": state_after,
+                    "step_after": after.step,
+                    "stability_after": after.stability,
+                    "difficulty_after": after.difficulty,
+                    "due_after": after.due,
+                },
+            ).inserted_primary_key
+            assert logged is not None
+            review_id = int(logged[0])
         return AnswerResult(review_id, card_id, grade, state_after, after.due)
 
     def undo(self, review_id: int) -> int:
@@ -340,9 +404,15 @@ class ReviewScheduler:
             if later:
                 raise QuizError("cannot undo: this card was answered again since (in another window?)")
             conn.execute(
-                update(card_table).where(card_table.c.id == log.card_id).values(
-                    state=log.state_before, step=log.step_before, stability=log.stability_before,
-                    difficulty=log.difficulty_before, due=log.due_before, last_review=log.last_review_before,
+                update(card_table)
+                .where(card_table.c.id == log.card_id)
+                .values(
+                    state=log.state_before,
+                    step=log.step_before,
+                    stability=log.stability_before,
+                    difficulty=log.difficulty_before,
+                    due=log.due_before,
+                    last_review=log.last_review_before,
                 )
             )
             conn.execute(delete(review_table).where(r.id == review_id))

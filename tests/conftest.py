@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from quizapp.store.sync import sync_decks
 DATA = Path(__file__).parent / "data"
 MINI_DECKS = DATA / "decks"
 BROKEN_DECKS = DATA / "broken"
-START = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -68,6 +68,4 @@ def deck_dir(tmp_path: Path) -> Path:
 def scheduler(db: Database, deck_dir: Path, clock: Clock) -> ReviewScheduler:
     """A scheduler over the synced mini deck, fuzz off, clock fixed, UTC day boundary."""
     sync_decks(db, [deck_dir], clock())
-    return ReviewScheduler(
-        db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=timezone.utc
-    )
+    return ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=UTC)

@@ -14,7 +14,10 @@ from tests.conftest import BROKEN_DECKS, DATA, MINI_DECKS
 
 def quizapp(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "quizapp", *args], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "quizapp", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"QUIZAPP_HOME": str(home), "PATH": "/usr/bin:/bin"},
     )
 
@@ -44,7 +47,9 @@ def test_schema_is_json_schema_of_every_question_type(tmp_path: Path) -> None:
 def test_import_is_all_or_nothing(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     bad = quizapp("--db", str(db), "import", str(MINI_DECKS), str(BROKEN_DECKS / "schema-errors.yaml"), home=tmp_path)
-    assert bad.returncode == 1 and "schema-errors.yaml:7:9: duplicate id" in bad.stderr and "Traceback" not in bad.stderr
+    assert (
+        bad.returncode == 1 and "schema-errors.yaml:7:9: duplicate id" in bad.stderr and "Traceback" not in bad.stderr
+    )
     good = quizapp("import", str(MINI_DECKS), "--db", str(db), home=tmp_path)
     assert good.returncode == 0 and "6 added" in good.stdout
 

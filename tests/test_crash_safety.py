@@ -31,7 +31,11 @@ class Terminal:
         env = {**os.environ, "TERM": "xterm-256color", "QUIZAPP_HOME": str(home)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(decks)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
         )
         os.close(slave)
         self.master = master
@@ -90,7 +94,7 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
             time.sleep(0.3)
             term.press("3" if answered % 2 else "1")
             answered += 1
-            wait_until(lambda: review_count(db) == answered)
+            wait_until(lambda expected=answered: review_count(db) == expected)
         term.press(" ")  # killed with an answer revealed but not graded
         time.sleep(0.2)
         term.kill()
@@ -109,10 +113,13 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
 def check_consistent(db: Path) -> None:
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute(
-            """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
+        assert (
+            conn.execute(
+                """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
                WHERE c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after"""
-        ).fetchone()[0] == 0
+            ).fetchone()[0]
+            == 0
+        )
 
 
 TRIALS = 50
@@ -148,7 +155,7 @@ def test_sigkill_at_random_points_never_loses_or_corrupts(tmp_path: Path) -> Non
             term.press(" ")
             time.sleep(rng.uniform(0.05, 0.2))
             term.press(rng.choice("1234"))
-            wait_until(lambda: review_count(db) == acknowledged + 1)
+            wait_until(lambda expected=acknowledged + 1: review_count(db) == expected)
             acknowledged += 1
         term.press(" ")
         time.sleep(rng.uniform(0.05, 0.2))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from quizapp.days import day_bounds, study_day
 
 BERLIN = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(text: str) -> datetime:
@@ -35,4 +35,7 @@ def test_fall_back_day_is_25_hours() -> None:
 
 
 def test_utc_day_start() -> None:
-    assert day_bounds(at("2026-05-01T03:00:00+00:00"), 4, UTC) == (at("2026-04-30T04:00:00+00:00"), at("2026-05-01T04:00:00+00:00"))
+    assert day_bounds(at("2026-05-01T03:00:00+00:00"), 4, UTC) == (
+        at("2026-04-30T04:00:00+00:00"),
+        at("2026-05-01T04:00:00+00:00"),
+    )

@@ -34,7 +34,12 @@ def test_random_bytes(raw: bytes) -> None:
 
 
 @settings(max_examples=300, deadline=1000)
-@given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#%@`\n\t ,?0123456789.~") + ["\u202e", "中", "\x00", "\x1b"]), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#%@`\n\t ,?0123456789.~") + ["\u202e", "中", "\x00", "\x1b"]),
+        max_size=400,
+    )
+)
 def test_random_yaml_like_text(text: str) -> None:
     load_or_positioned_error(text.encode("utf-8", "surrogatepass"))
 
@@ -51,7 +56,9 @@ def test_mutated_valid_deck(data: st.DataObject) -> None:
         elif action == "delete":
             del raw[at : at + data.draw(st.integers(1, 40))]
         elif action == "insert":
-            raw[at:at] = data.draw(st.sampled_from([b": ", b"- ", b"&a ", b"*a", b"!!python/name:os.system ", b"{{c1::", b"\t", b"  "]))
+            raw[at:at] = data.draw(
+                st.sampled_from([b": ", b"- ", b"&a ", b"*a", b"!!python/name:os.system ", b"{{c1::", b"\t", b"  "])
+            )
         else:
             end = min(len(raw), at + data.draw(st.integers(1, 200)))
             raw[at:at] = raw[at:end]
@@ -89,7 +96,7 @@ def test_control_characters_are_a_positioned_error() -> None:
 
 
 def test_right_to_left_and_escape_characters_in_quoted_text_load_verbatim() -> None:
-    raw = "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: \"\\u202eevil \\e[31m red\"\n    answer: שלום עולם\n"
+    raw = 'format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: "\\u202eevil \\e[31m red"\n    answer: שלום עולם\n'
     question = load_deck_bytes(raw.encode(), Path("d.yaml")).questions[0]
     assert question.prompt == "\u202eevil \x1b[31m red" and question.answer == "שלום עולם"  # type: ignore[union-attr]
 

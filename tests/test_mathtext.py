@@ -340,12 +340,54 @@ def test_deep_nesting_does_not_raise() -> None:
 
 
 FUZZ_PIECES = [
-    "\\", "{", "}", "_", "^", "&", "$", "$$", "`", "\\\\", " ", "\n", "x", "2",
-    "-", "[", "]", "(", ")", "|", "\\frac", "\\sqrt", "\\left", "\\right",
-    "\\begin{cases}", "\\end{cases}", "\\begin{pmatrix}", "\\end{aligned}",
-    "\\text{", "\\mathcal", "\\bar", "\\alpha", "\\foo", "\\not", "\\,",
-    "\\operatorname*", "\\overset", "\\substack", "\\pmod", "\\$", "'", "~",
-    "#", "*", "> ", "- ", "```", "噪",
+    "\\",
+    "{",
+    "}",
+    "_",
+    "^",
+    "&",
+    "$",
+    "$$",
+    "`",
+    "\\\\",
+    " ",
+    "\n",
+    "x",
+    "2",
+    "-",
+    "[",
+    "]",
+    "(",
+    ")",
+    "|",
+    "\\frac",
+    "\\sqrt",
+    "\\left",
+    "\\right",
+    "\\begin{cases}",
+    "\\end{cases}",
+    "\\begin{pmatrix}",
+    "\\end{aligned}",
+    "\\text{",
+    "\\mathcal",
+    "\\bar",
+    "\\alpha",
+    "\\foo",
+    "\\not",
+    "\\,",
+    "\\operatorname*",
+    "\\overset",
+    "\\substack",
+    "\\pmod",
+    "\\$",
+    "'",
+    "~",
+    "#",
+    "*",
+    "> ",
+    "- ",
+    "```",
+    "噪",
 ]
 
 
@@ -360,6 +402,7 @@ def test_fuzzed_input_never_raises() -> None:
 # ---------------------------------------------------------------------------
 # render_math: Markdown with math spans.
 # ---------------------------------------------------------------------------
+
 
 def test_render_inline_math() -> None:
     assert render_math(r"Noise $\epsilon_\theta$ here.") == r"Noise ε\_θ here."
@@ -409,9 +452,7 @@ def test_render_leaves_non_math_dollars(src: str) -> None:
 
 
 def test_render_escaped_dollar() -> None:
-    assert render_math(r"Price: \$3, math $x^2$.") == "Price: $3, math x².", (
-        "an escaped dollar is a literal dollar"
-    )
+    assert render_math(r"Price: \$3, math $x^2$.") == "Price: $3, math x².", "an escaped dollar is a literal dollar"
 
 
 def test_render_fenced_code_untouched() -> None:
@@ -444,9 +485,7 @@ def test_render_display_multiline_uses_hard_breaks() -> None:
 
 
 def test_render_display_inside_quote_and_list() -> None:
-    assert render_math("> Quote:\n> $$x^2$$\n> more") == (
-        "> Quote:\n>\n> x²\n>\n> more"
-    )
+    assert render_math("> Quote:\n> $$x^2$$\n> more") == ("> Quote:\n>\n> x²\n>\n> more")
     src = r"- item $$\begin{aligned} a &= b \\ &= c\end{aligned}$$"
     assert render_math(src) == "- item\n\n  a = b\\\n  \\= c"
 
@@ -467,6 +506,7 @@ def test_render_inline_cases_stays_on_one_line() -> None:
 # Start-up cost: standard library only.
 # ---------------------------------------------------------------------------
 
+
 def test_import_pulls_in_no_third_party_module() -> None:
     code = (
         "import sys\n"
@@ -481,7 +521,11 @@ def test_import_pulls_in_no_third_party_module() -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env,
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "[] []"

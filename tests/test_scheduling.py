@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timezone
+from datetime import UTC
 
 import fsrs
 from sqlalchemy import select
@@ -90,7 +90,7 @@ def test_daily_new_limit(db, deck_dir, clock: Clock) -> None:  # type: ignore[no
     from quizapp.store.sync import sync_decks
 
     sync_decks(db, [deck_dir], clock())
-    limited = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(new_per_day=2), now=clock, tz=timezone.utc)
+    limited = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(new_per_day=2), now=clock, tz=UTC)
     for _ in range(2):
         card = limited.next_card()
         assert card is not None and card.state == CardState.New
@@ -109,7 +109,7 @@ def test_day_starts_at_the_configured_local_hour(db, deck_dir, clock: Clock) -> 
     sync_decks(db, [deck_dir], clock())
     clock.now = clock.now.replace(hour=23, minute=30)
     review = ReviewSettings(new_per_day=1, day_start_hour=4)
-    s = ReviewScheduler(db, SchedulerSettings(fuzz=False), review, now=clock, tz=timezone.utc)
+    s = ReviewScheduler(db, SchedulerSettings(fuzz=False), review, now=clock, tz=UTC)
     s.answer(s.next_card().id, Grade.Easy)  # type: ignore[union-attr]
     clock.advance(hours=2)  # 01:30, past midnight but before 4 am: still the same study day
     assert s.new_left_today() == 0 and s.reviewed_today() == 1
@@ -145,9 +145,11 @@ def test_deck_counts(scheduler: ReviewScheduler, clock: Clock) -> None:
     assert (counts.new, counts.learning, counts.review) == (5, 1, 0)
 
 
-def test_two_schedulers_answering_the_same_card_both_keep_their_answer(scheduler: ReviewScheduler, db, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+def test_two_schedulers_answering_the_same_card_both_keep_their_answer(
+    scheduler: ReviewScheduler, db, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
     other = replace(scheduler.review)
-    second = ReviewScheduler(db, SchedulerSettings(fuzz=False), other, now=clock, tz=timezone.utc)
+    second = ReviewScheduler(db, SchedulerSettings(fuzz=False), other, now=clock, tz=UTC)
     card = scheduler.next_card()
     assert card is not None and second.next_card().id == card.id  # type: ignore[union-attr]
     scheduler.answer(card.id, Grade.Good)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from quizapp.config import ReviewSettings, SchedulerSettings
@@ -32,7 +32,7 @@ def answer_many(db_path: str, grade: int, start) -> None:  # type: ignore[no-unt
 def test_two_processes_answer_concurrently_without_loss(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     db = open_database(path)
-    sync_decks(db, [MINI_DECKS], datetime.now(timezone.utc))
+    sync_decks(db, [MINI_DECKS], datetime.now(UTC))
     db.close()
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
@@ -47,7 +47,10 @@ def test_two_processes_answer_concurrently_without_loss(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM review").fetchone()[0] == 2 * ANSWERS
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # each card's state is the state after its last logged answer, whoever gave it
-        assert conn.execute(
-            """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
+        assert (
+            conn.execute(
+                """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
                WHERE c.state != r.state_after OR c.due != r.due_after"""
-        ).fetchone()[0] == 0
+            ).fetchone()[0]
+            == 0
+        )

@@ -37,18 +37,19 @@ def card_uid(deck_id: str, question_id: str, cloze_number: int | None) -> str:
 def question_from_content(content: str) -> Question:
     """Rebuild the question stored with a card."""
     data: dict[str, Any] = json.loads(content)
-    return QUESTION_TYPES[data["type"]].model_validate(data)
+    question: Question = QUESTION_TYPES[data["type"]].model_validate(data)  # type: ignore[assignment]
+    return question
 
 
 def card_specs(deck: Deck) -> list[CardSpec]:
     """Every card of a deck, in file order (the order new cards are introduced)."""
-    specs = []
+    specs: list[CardSpec] = []
     for question in deck.questions:
         tags = list(dict.fromkeys([*deck.tags, *question.tags]))
         stored = question.model_copy(update={"tags": tags, "topic": deck.topic_of(question)})
         content = json.dumps(stored.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
         digest = hashlib.sha256(content.encode()).hexdigest()[:16]
-        numbers: list[int | None] = cloze.numbers(question.text) if isinstance(question, ClozeQuestion) else [None]
+        numbers: list[int | None] = [*cloze.numbers(question.text)] if isinstance(question, ClozeQuestion) else [None]
         for number in numbers:
             specs.append(
                 CardSpec(

@@ -70,21 +70,26 @@ def _pydantic_problems(
             problems.append(_problem(doc, path, loc, f"unknown key {name!r}{hint}", key=True))
         elif kind == "missing":
             problems.append(_problem(doc, path, loc[:-1], f"missing required key {name!r}"))
-        elif kind == "string_pattern_mismatch" and name in ("id", "deck") or (len(loc) > 1 and loc[-2] == "renamed_from"):
-            problems.append(_problem(doc, path, loc, f"{name}: {item['input']!r} is not a lowercase slug ([a-z0-9][a-z0-9-]*)"))
+        elif (
+            kind == "string_pattern_mismatch" and name in ("id", "deck") or (len(loc) > 1 and loc[-2] == "renamed_from")
+        ):
+            problems.append(
+                _problem(doc, path, loc, f"{name}: {item['input']!r} is not a lowercase slug ([a-z0-9][a-z0-9-]*)")
+            )
         elif kind == "string_pattern_mismatch" and name == "topic":
             problems.append(_problem(doc, path, loc, f"topic: {item['input']!r} is not a path such as 'diffusion/dit'"))
         elif kind == "literal_error" and name == "format":
             problems.append(_problem(doc, path, loc, f"format: expected 1, found {item['input']!r}"))
         else:
-            label = ".".join(str(p) for p in loc[len(prefix):]) or "value"
+            label = ".".join(str(p) for p in loc[len(prefix) :]) or "value"
             problems.append(_problem(doc, path, loc, f"{label}: {item['msg']}"))
     return problems
 
 
 def _question_problems(deck_data: dict[str, Any], doc: YamlDocument, path: Path) -> tuple[list[Any], list[DeckProblem]]:
     """Validate each question on its own, so one bad question does not hide the others."""
-    questions, problems = [], []
+    questions: list[Any] = []
+    problems: list[DeckProblem] = []
     raw_questions = deck_data.get("questions")
     if not isinstance(raw_questions, list):
         if "questions" in deck_data:
@@ -99,12 +104,16 @@ def _question_problems(deck_data: dict[str, Any], doc: YamlDocument, path: Path)
         kind = raw.get("type", "open")
         model = QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
         if model is None:
-            problems.append(_problem(doc, path, loc + ("type",), f"type: expected open, choice or cloze, found {kind!r}"))
+            problems.append(
+                _problem(doc, path, loc + ("type",), f"type: expected open, choice or cloze, found {kind!r}")
+            )
             continue
         raw_id = raw.get("id")
         if isinstance(raw_id, str) and raw_id in seen:
             first = doc.position(seen[raw_id] + ("id",))
-            problems.append(_problem(doc, path, loc + ("id",), f"duplicate id {raw_id!r} (first used on line {first.line})"))
+            problems.append(
+                _problem(doc, path, loc + ("id",), f"duplicate id {raw_id!r} (first used on line {first.line})")
+            )
         elif isinstance(raw_id, str):
             seen[raw_id] = loc
         problems.extend(_semantic_problems(kind, raw, doc, path, loc))
@@ -112,31 +121,6 @@ def _question_problems(deck_data: dict[str, Any], doc: YamlDocument, path: Path)
             questions.append(model.model_validate(raw))
         except ValidationError as e:
             problems.extend(_pydantic_problems(e, doc, path, loc, model.model_fields))
-    return questions, problems
-    seen: dict[str, Loc] = {}
-    for index, raw in enumerate(raw_questions):
-        loc: Loc = ("questions", index)
-        if not isinstance(raw, dict):
-            problems.append(_problem(doc, path, loc, f"question {index + 1}: expected a mapping with id and prompt"))
-            continue
-        kind = raw.get("type", "open")
-        model = QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
-        if model is None:
-            problems.append(_problem(doc, path, loc + ("type",), f"type: expected open, choice or cloze, found {kind!r}"))
-            continue
-        try:
-            question = model.model_validate(raw)
-        except ValidationError as e:
-            problems.extend(_pydantic_problems(e, doc, path, loc, model.model_fields))
-            continue
-        if question.id in seen:
-            first = doc.position(seen[question.id] + ("id",))
-            problems.append(
-                _problem(doc, path, loc + ("id",), f"duplicate id {question.id!r} (first used on line {first.line})")
-            )
-        seen.setdefault(question.id, loc)
-        problems.extend(_semantic_problems(question, doc, path, loc))
-        questions.append(question)
     return questions, problems
 
 
@@ -153,7 +137,9 @@ def _semantic_problems(kind: str, raw: dict[str, Any], doc: YamlDocument, path: 
         if not found:
             problems.append(_problem(doc, path, where, "cloze text has no deletion such as {{c1::hidden}}"))
         if "{{c" in cloze.CLOZE.sub("", text):
-            problems.append(_problem(doc, path, where, "malformed cloze deletion: expected {{cN::text}} or {{cN::text::hint}}"))
+            problems.append(
+                _problem(doc, path, where, "malformed cloze deletion: expected {{cN::text}} or {{cN::text::hint}}")
+            )
         for deletion in found:
             if deletion.number < 1:
                 problems.append(_problem(doc, path, where, f"cloze number c{deletion.number}: numbers start at c1"))
@@ -212,7 +198,9 @@ def check_unique_decks(decks: Iterable[LoadedDeck]) -> list[DeckProblem]:
     for loaded in decks:
         other = first.setdefault(loaded.deck.deck, loaded.path)
         if other != loaded.path:
-            problems.append(DeckProblem(loaded.path, 1, 1, f"duplicate deck id {loaded.deck.deck!r}: also used by {other}"))
+            problems.append(
+                DeckProblem(loaded.path, 1, 1, f"duplicate deck id {loaded.deck.deck!r}: also used by {other}")
+            )
     return problems
 
 

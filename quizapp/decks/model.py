@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -29,7 +29,9 @@ class _QuestionBase(_Strict):
     follow_ups: list[Text] = Field(default_factory=list, description="What the interviewer asks next.")
     references: list[Text] = Field(default_factory=list, description="Papers (with arXiv id) or repository files.")
     tags: list[Tag] = Field(default_factory=list)
-    renamed_from: list[Slug] = Field(default_factory=list, description="Old ids whose history this question takes over.")
+    renamed_from: list[Slug] = Field(
+        default_factory=list, description="Old ids whose history this question takes over."
+    )
 
 
 class OpenQuestion(_QuestionBase):
@@ -66,8 +68,12 @@ class ClozeQuestion(_QuestionBase):
     answer: Text | None = Field(None, description="Optional explanation shown after the text is revealed.")
 
 
-Question = Annotated[Union[OpenQuestion, ChoiceQuestion, ClozeQuestion], Field(union_mode="left_to_right")]
-QUESTION_TYPES: dict[str, type[_QuestionBase]] = {"open": OpenQuestion, "choice": ChoiceQuestion, "cloze": ClozeQuestion}
+Question = Annotated[OpenQuestion | ChoiceQuestion | ClozeQuestion, Field(union_mode="left_to_right")]
+QUESTION_TYPES: dict[str, type[_QuestionBase]] = {
+    "open": OpenQuestion,
+    "choice": ChoiceQuestion,
+    "cloze": ClozeQuestion,
+}
 
 
 class Deck(_Strict):

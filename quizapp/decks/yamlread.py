@@ -95,14 +95,18 @@ def decode(raw: bytes, path: Path) -> str:
         before = raw[: e.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise _fail(path, Position(line, column), f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8") from e
+        raise _fail(
+            path, Position(line, column), f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8"
+        ) from e
     return text.removeprefix("\ufeff")
 
 
 def _scalar(event: Any, path: Path) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else "tag:yaml.org,2002:str"
+        tag = (
+            _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else "tag:yaml.org,2002:str"
+        )
     if tag not in _PLAIN_TAGS:
         if tag == "tag:yaml.org,2002:timestamp":
             return event.value  # dates stay text: no deck field is a date

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ def open_database(path: Path) -> Database:
         raise StorageError(f"cannot create the folder for the database {path}: {e.strerror}") from e
     version = schema_version_of(path)
     if version is not None and version < SCHEMA_VERSION:
-        migrate(path, version, datetime.now(timezone.utc))
+        migrate(path, version, datetime.now(UTC))
     engine = create_db_engine(f"sqlite:///{path}")
     try:
         if version is None:

@@ -18,7 +18,9 @@ def schema_version_of(path: Path) -> int | None:
         return None
     with path.open("rb") as f:
         if f.read(16) != b"SQLite format 3\x00":
-            raise StorageError(f"{path} is not an SQLite database (corrupt or another kind of file); refusing to touch it")
+            raise StorageError(
+                f"{path} is not an SQLite database (corrupt or another kind of file); refusing to touch it"
+            )
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -34,9 +36,8 @@ def schema_version_of(path: Path) -> int | None:
         raise StorageError(f"{path} has no quizapp schema version; refusing to touch it")
     version = int(row[0])
     if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"{path} was written by a newer quizapp (schema {version}, this one knows {SCHEMA_VERSION}); upgrade quizapp"
-        )
+        known = f"schema {version}, this one knows {SCHEMA_VERSION}"
+        raise StorageError(f"{path} was written by a newer quizapp ({known}); upgrade quizapp")
     return version
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import Connection, select, update
 
 from quizapp.decks.cards import CardSpec, card_specs
-from quizapp.decks.model import Deck
 from quizapp.decks.loader import LoadedDeck, check_unique_decks, file_hash, find_deck_files, load_deck_bytes
+from quizapp.decks.model import Deck
 from quizapp.errors import DeckError, DeckProblem
 from quizapp.store.database import Database
 from quizapp.store.tables import card_table, deck_table
@@ -65,8 +65,12 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
     """Bring one deck's rows in line with its file."""
     deck = loaded.deck
     values = dict(
-        title=deck.display_title, description=deck.description, topic=deck.topic or deck.deck,
-        source_path=str(loaded.path), file_hash=loaded.file_hash, synced_at=now,
+        title=deck.display_title,
+        description=deck.description,
+        topic=deck.topic or deck.deck,
+        source_path=str(loaded.path),
+        file_hash=loaded.file_hash,
+        synced_at=now,
     )
     if conn.execute(select(deck_table.c.id).where(deck_table.c.id == deck.deck)).first():
         conn.execute(update(deck_table).where(deck_table.c.id == deck.deck).values(**values))
@@ -78,9 +82,14 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
     existing = {
         row.uid: row
         for row in conn.execute(
-            select(card_table.c.id, card_table.c.uid, card_table.c.content_hash, card_table.c.retired,
-                   card_table.c.position, card_table.c.deck_id)
-            .where(card_table.c.deck_id == deck.deck)
+            select(
+                card_table.c.id,
+                card_table.c.uid,
+                card_table.c.content_hash,
+                card_table.c.retired,
+                card_table.c.position,
+                card_table.c.deck_id,
+            ).where(card_table.c.deck_id == deck.deck)
         )
     }
     renames = {old for spec in specs for old in spec.old_uids}
@@ -88,9 +97,14 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
         existing.update(
             (row.uid, row)
             for row in conn.execute(
-                select(card_table.c.id, card_table.c.uid, card_table.c.content_hash, card_table.c.retired,
-                       card_table.c.position, card_table.c.deck_id)
-                .where(card_table.c.uid.in_(renames - existing.keys()))
+                select(
+                    card_table.c.id,
+                    card_table.c.uid,
+                    card_table.c.content_hash,
+                    card_table.c.retired,
+                    card_table.c.position,
+                    card_table.c.deck_id,
+                ).where(card_table.c.uid.in_(renames - existing.keys()))
             )
         )
     inserts = []
@@ -99,7 +113,9 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
         if row is None:
             old = next((existing[o] for o in spec.old_uids if o in existing and o not in wanted), None)
             if old is not None:
-                conn.execute(update(card_table).where(card_table.c.id == old.id).values(**_content(spec), retired=False))
+                conn.execute(
+                    update(card_table).where(card_table.c.id == old.id).values(**_content(spec), retired=False)
+                )
                 existing.pop(old.uid)
                 report.renamed += 1
                 continue
@@ -115,7 +131,9 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
     if inserts:
         conn.execute(card_table.insert(), inserts)
         report.added += len(inserts)
-    gone = [row.id for uid, row in existing.items() if uid not in wanted and not row.retired and row.deck_id == deck.deck]
+    gone = [
+        row.id for uid, row in existing.items() if uid not in wanted and not row.retired and row.deck_id == deck.deck
+    ]
     if gone:
         conn.execute(update(card_table).where(card_table.c.id.in_(gone)).values(retired=True))
         report.retired += len(gone)
@@ -123,8 +141,15 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
 
 def _content(spec: CardSpec) -> dict[str, object]:
     return dict(
-        uid=spec.uid, deck_id=spec.deck_id, question_id=spec.question_id, cloze=spec.cloze, kind=spec.kind,
-        topic=spec.topic, level=spec.level, position=spec.position, content=spec.content,
+        uid=spec.uid,
+        deck_id=spec.deck_id,
+        question_id=spec.question_id,
+        cloze=spec.cloze,
+        kind=spec.kind,
+        topic=spec.topic,
+        level=spec.level,
+        position=spec.position,
+        content=spec.content,
         content_hash=spec.content_hash,
     )
 
@@ -142,7 +167,9 @@ def _retire_decks(conn: Connection, deck_ids: list[str], report: SyncReport) -> 
     """Retire every card of these decks; their history stays for reports."""
     for deck_id in deck_ids:
         result = conn.execute(
-            update(card_table).where(card_table.c.deck_id == deck_id, card_table.c.retired.is_(False)).values(retired=True)
+            update(card_table)
+            .where(card_table.c.deck_id == deck_id, card_table.c.retired.is_(False))
+            .values(retired=True)
         )
         conn.execute(update(deck_table).where(deck_table.c.id == deck_id).values(file_hash=""))
         report.retired += result.rowcount
@@ -169,8 +196,12 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
     folders = [p.resolve() for p in paths if p.is_dir()]
     raws, problems = _read(files)
     with db.read() as conn:
-        known = {source: (deck_id, stamp) for deck_id, source, stamp in
-                 conn.execute(select(deck_table.c.id, deck_table.c.source_path, deck_table.c.file_hash))}
+        known = {
+            source: (deck_id, stamp)
+            for deck_id, source, stamp in conn.execute(
+                select(deck_table.c.id, deck_table.c.source_path, deck_table.c.file_hash)
+            )
+        }
     report = SyncReport()
     loaded: list[LoadedDeck] = []
     unchanged: list[LoadedDeck] = []

@@ -3,14 +3,12 @@ the app starts and reports without re-parsing YAML, and retired cards can still 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Index, TypeDecorator
 from sqlmodel import Field, SQLModel
-
-
 
 
 class CardState(IntEnum):
@@ -33,10 +31,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database; use UTC-aware datetimes")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Meta(SQLModel, table=True):

@@ -6,12 +6,12 @@ import atexit
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from quizapp.config import Settings, load_settings
 from quizapp.errors import DeckProblem, QuizError
-from quizapp.store.backup import backup_if_due
 from quizapp.scheduling import ReviewScheduler
+from quizapp.store.backup import backup_if_due
 from quizapp.store.catalog import DeckInfo, deck_infos
 from quizapp.store.database import Database, open_database
 from quizapp.store.sync import sync_decks
@@ -30,7 +30,7 @@ class Library:
 def open_library(settings: Settings, scheduler_factory: type[ReviewScheduler] = ReviewScheduler) -> Library:
     """Open the database and sync the deck folders; broken deck files are skipped and reported."""
     db = open_database(settings.db_path)
-    report = sync_decks(db, settings.deck_paths, datetime.now(timezone.utc), skip_invalid=True)
+    report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
     scheduler = scheduler_factory(db, settings.scheduler, settings.review)
     return Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)
 
@@ -40,7 +40,7 @@ def _start_daily_backup(settings: Settings) -> None:
 
     def run() -> None:
         try:
-            backup_if_due(settings.db_path, datetime.now(timezone.utc))
+            backup_if_due(settings.db_path, datetime.now(UTC))
         except QuizError as e:
             atexit.register(print, f"quizapp: daily backup failed: {e.message}", file=sys.stderr)
 

@@ -59,28 +59,49 @@ def test_cards_one_per_cloze_number_and_content_round_trips() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n    key_point: [x]\n",
-         "7:5: unknown key 'key_point' (did you mean 'key_points'?)"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n  - id: a\n    prompt: q\n    answer: b\n",
-         "7:9: duplicate id 'a' (first used on line 4)"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: Bad_Id\n    prompt: p\n    answer: a\n",
-         "4:9: id: 'Bad_Id' is not a lowercase slug ([a-z0-9][a-z0-9-]*)"),
-        ("format: 1\ndeck: Bad Deck\nquestions: []\n",
-         "2:7: deck: 'Bad Deck' is not a lowercase slug ([a-z0-9][a-z0-9-]*)"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: c\n    type: cloze\n    text: nothing hidden\n",
-         "6:11: cloze text has no deletion such as {{c1::hidden}}"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: 5\n",
-         "8:14: correct: index 5 is out of range: there are 2 choices (0-based)"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: [0, 2]\n",
-         "8:14: correct: index 2 is out of range: there are 2 choices (0-based)"),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n    key_point: [x]\n",
+            "7:5: unknown key 'key_point' (did you mean 'key_points'?)",
+        ),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n  - id: a\n    prompt: q\n    answer: b\n",
+            "7:9: duplicate id 'a' (first used on line 4)",
+        ),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: Bad_Id\n    prompt: p\n    answer: a\n",
+            "4:9: id: 'Bad_Id' is not a lowercase slug ([a-z0-9][a-z0-9-]*)",
+        ),
+        (
+            "format: 1\ndeck: Bad Deck\nquestions: []\n",
+            "2:7: deck: 'Bad Deck' is not a lowercase slug ([a-z0-9][a-z0-9-]*)",
+        ),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: c\n    type: cloze\n    text: nothing hidden\n",
+            "6:11: cloze text has no deletion such as {{c1::hidden}}",
+        ),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: 5\n",
+            "8:14: correct: index 5 is out of range: there are 2 choices (0-based)",
+        ),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: [0, 2]\n",
+            "8:14: correct: index 2 is out of range: there are 2 choices (0-based)",
+        ),
         ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n", "4:5: missing required key 'answer'"),
         ("format: 2\ndeck: d\nquestions: []\n", "1:9: format: expected 1, found 2"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    type: essay\n    prompt: p\n",
-         "5:11: type: expected open, choice or cloze, found 'essay'"),
-        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    level: 7\n    prompt: p\n    answer: a\n",
-         "5:12: level: Input should be less than or equal to 5"),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: a\n    type: essay\n    prompt: p\n",
+            "5:11: type: expected open, choice or cloze, found 'essay'",
+        ),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: a\n    level: 7\n    prompt: p\n    answer: a\n",
+            "5:12: level: Input should be less than or equal to 5",
+        ),
         ("format: 1\ndeck: d\ndeck: e\nquestions: []\n", "3:1: duplicate key 'deck'"),
-        ("format: 1\ndeck: d\nquestions: []\n---\nformat: 1\n", "4:1: only one YAML document per deck file (found '---')"),
+        (
+            "format: 1\ndeck: d\nquestions: []\n---\nformat: 1\n",
+            "4:1: only one YAML document per deck file (found '---')",
+        ),
     ],
 )
 def test_each_error_names_its_position(text: str, expected: str) -> None:

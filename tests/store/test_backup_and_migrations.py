@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from quizapp.store.migrations import SCHEMA_VERSION, migrate
 from tests.conftest import DATA
 
 SCHEMA_1 = DATA / "schema-1.db"
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
 
 def history(path: Path) -> list[tuple[object, ...]]:
@@ -57,7 +57,10 @@ def test_migration_runs_in_order_after_a_backup_and_keeps_history(old_db: Path) 
 
 
 def test_failed_migration_leaves_the_database_unchanged(old_db: Path) -> None:
-    steps = [lambda conn: conn.execute("ALTER TABLE card ADD COLUMN note TEXT"), lambda conn: conn.execute("SELECT nope")]
+    steps = [
+        lambda conn: conn.execute("ALTER TABLE card ADD COLUMN note TEXT"),
+        lambda conn: conn.execute("SELECT nope"),
+    ]
     original = old_db.read_bytes()
     with pytest.raises(StorageError, match="left unchanged"):
         migrate(old_db, 1, NOW, steps)
@@ -96,4 +99,4 @@ def test_restore_refuses_a_foreign_file_and_restores_a_backup(old_db: Path, tmp_
 def test_schema_version_constant_matches_the_migration_list() -> None:
     from quizapp.store.migrations import MIGRATIONS
 
-    assert SCHEMA_VERSION == 1 + len(MIGRATIONS)
+    assert 1 + len(MIGRATIONS) == SCHEMA_VERSION

@@ -56,7 +56,9 @@ def test_edit_keeps_history(scheduler: ReviewScheduler, db, deck_dir: Path, cloc
     assert review_count(db) == 1
 
 
-def test_removed_question_is_retired_and_revived_when_back(scheduler: ReviewScheduler, db, deck_dir: Path, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+def test_removed_question_is_retired_and_revived_when_back(
+    scheduler: ReviewScheduler, db, deck_dir: Path, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
     answer_first(scheduler)
     deck = deck_dir / "mini.yaml"
     original = deck.read_text()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from tests.conftest import Clock
 def make_app(db: Database, deck_dir: Path, clock: Clock) -> Callable[..., QuizApp]:
     def factory(**kwargs: object) -> QuizApp:
         report = sync_decks(db, [deck_dir], clock())
-        scheduler = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=timezone.utc)
+        scheduler = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=UTC)
         library = Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)
         return QuizApp(library, **kwargs)  # type: ignore[arg-type]
 

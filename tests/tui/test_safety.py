@@ -13,7 +13,9 @@ from quizapp.store.tables import review_table
 from quizapp.tui.app import QuizApp
 
 
-async def test_answer_on_a_read_only_database_says_not_saved_and_can_be_retried(make_app: Callable[..., QuizApp]) -> None:
+async def test_answer_on_a_read_only_database_says_not_saved_and_can_be_retried(
+    make_app: Callable[..., QuizApp],
+) -> None:
     app = make_app()
     engine = app.library.db.engine
     engine.dispose()

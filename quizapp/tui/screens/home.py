@@ -69,7 +69,8 @@ class HomeScreen(Screen[None]):
         today = self.query_one("#today", Static)
         today.update(
             Content.assemble(
-                ("Today ", "bold"), f"{scheduler.reviewed_today()} reviewed · {due} to go · ",
+                ("Today ", "bold"),
+                f"{scheduler.reviewed_today()} reviewed · {due} to go · ",
                 f"{scheduler.new_left_today()} new cards left",
             )
         )

@@ -24,7 +24,12 @@ from quizapp.tui import faces
 from quizapp.tui.launch import Library
 from quizapp.tui.screens.summary import SummaryScreen
 
-STATE_NAMES = {CardState.New: "new", CardState.Learning: "learning", CardState.Review: "review", CardState.Relearning: "relearning"}
+STATE_NAMES = {
+    CardState.New: "new",
+    CardState.Learning: "learning",
+    CardState.Review: "review",
+    CardState.Relearning: "relearning",
+}
 
 
 def format_interval(delta: timedelta) -> str:
@@ -147,7 +152,9 @@ class ReviewScreen(Screen[None]):
         back = self.query_one("#back")
         back.display = True
         if not isinstance(question, ChoiceQuestion):  # a choice card keeps its prompt and marked choices in view
-            self.call_after_refresh(self.query_one("#card", VerticalScroll).scroll_to_widget, back, top=True, animate=False)
+            self.call_after_refresh(
+                self.query_one("#card", VerticalScroll).scroll_to_widget, back, top=True, animate=False
+            )
         self.update_grade_bar()
         self.refresh_bindings()
 
@@ -192,7 +199,8 @@ class ReviewScreen(Screen[None]):
             return self.revealed
         if action == "pick":
             question = card.question if card else None
-            return isinstance(question, ChoiceQuestion) and not self.revealed and int(parameters[0]) < len(question.choices)  # type: ignore[arg-type]
+            index = parameters[0] if parameters and isinstance(parameters[0], int) else 0
+            return isinstance(question, ChoiceQuestion) and not self.revealed and index < len(question.choices)
         if action == "undo":
             return self.session.last is not None
         if action in ("suspend", "bury"):

@@ -1,0 +1,77 @@
+"""The bundled decks meet their quality bar: counts, type mix, levels, key points, follow-ups,
+references, unique ids, and no question asked twice across decks."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+
+import pytest
+
+from quizapp.config import bundled_decks_dir
+from quizapp.decks.loader import LoadedDeck, load_decks
+from quizapp.decks.model import ChoiceQuestion, OpenQuestion
+
+MINIMUM = {
+    "fusion-mechanisms": 45,
+    "dit-conditioning": 45,
+    "diffusion-math": 45,
+    "transformer-optimization": 45,
+    "vision-language-alignment": 30,
+    "video-generation": 50,
+    "sd-family": 45,
+    "mllm-training": 30,
+}
+ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")
+
+
+@pytest.fixture(scope="module")
+def decks() -> dict[str, LoadedDeck]:
+    return {loaded.deck.deck: loaded for loaded in load_decks([bundled_decks_dir()])}
+
+
+def test_every_planned_deck_is_bundled_with_enough_questions(decks: dict[str, LoadedDeck]) -> None:
+    counts = {deck_id: len(loaded.deck.questions) for deck_id, loaded in decks.items()}
+    assert set(counts) == set(MINIMUM)
+    assert all(counts[d] >= n for d, n in MINIMUM.items()), counts
+
+
+@pytest.mark.parametrize("deck_id", sorted(MINIMUM))
+def test_deck_quality_bar(decks: dict[str, LoadedDeck], deck_id: str) -> None:
+    deck = decks[deck_id].deck
+    questions = deck.questions
+    types = Counter(q.type for q in questions)
+    assert types["choice"] >= 0.15 * len(questions) and types["cloze"] >= 0.10 * len(questions), types
+    assert types["open"] > 0
+    levels = Counter(q.level for q in questions)
+    assert None not in levels and levels[4] + levels[5] > 0 and len(levels) >= 4, levels
+    assert deck.description.strip() and deck.topic
+    for q in questions:
+        assert (q.topic or deck.topic).startswith(deck.topic), q.id
+        assert q.follow_ups and q.references, q.id
+        assert all(ARXIV.search(r) or "/" in r or "," in r for r in q.references), q.id
+        if isinstance(q, OpenQuestion):
+            assert 3 <= len(q.key_points) <= 6, q.id
+            assert len(q.answer.split()) >= 60, q.id  # an answer of real depth, not a one-liner
+        if isinstance(q, ChoiceQuestion):
+            assert q.explanation, q.id
+
+
+def test_ids_are_unique_across_decks(decks: dict[str, LoadedDeck]) -> None:
+    ids = Counter(q.id for loaded in decks.values() for q in loaded.deck.questions)
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_no_question_is_asked_twice(decks: dict[str, LoadedDeck]) -> None:
+    def text(q: object) -> str:
+        return " ".join((getattr(q, "prompt", None) or getattr(q, "text", "")).lower().split())
+
+    items = [(loaded.deck.deck, q.id, text(q)) for loaded in decks.values() for q in loaded.deck.questions]
+    close = []
+    for i, (deck_a, id_a, a) in enumerate(items):
+        for deck_b, id_b, b in items[i + 1 :]:
+            similar_length = abs(len(a) - len(b)) < 0.3 * max(len(a), len(b))
+            if similar_length and SequenceMatcher(None, a, b).ratio() > 0.8:
+                close.append((f"{deck_a}/{id_a}", f"{deck_b}/{id_b}"))
+    assert close == []
