@@ -431,6 +431,13 @@ class ReviewScheduler:
         with self.db.write() as conn:
             conn.execute(update(card_table).where(card_table.c.id == card_id).values(suspended=True))
 
+    def unhide(self, card_id: int) -> None:
+        """Undo a suspend or a bury of a card that was in the queue (so it was neither before)."""
+        with self.db.write() as conn:
+            conn.execute(
+                update(card_table).where(card_table.c.id == card_id).values(suspended=False, buried_until=None)
+            )
+
     def bury(self, card_id: int) -> None:
         """Hide a card until the next study day."""
         _, day_end = day_bounds(self.now(), self.review.day_start_hour, self.tz)

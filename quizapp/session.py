@@ -1,4 +1,4 @@
-"""One sitting of reviews: what was answered, for undo and for the end-of-session summary."""
+"""One sitting of reviews: what was done, for undo and for the end-of-session summary."""
 
 from __future__ import annotations
 
@@ -17,25 +17,41 @@ class Answered:
     grade: int
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """A card suspended or buried in this session (it was neither before: it was in the queue)."""
+
+    card_id: int
+    how: str
+
+
+Action = Answered | Hidden
+
+
 @dataclass
 class Session:
-    """Answers of the current sitting, most recent last."""
+    """What was done in the current sitting, most recent last."""
 
     started: datetime
-    answers: list[Answered] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
-    def record(self, answered: Answered) -> None:
-        """Remember an answer (after it was committed)."""
-        self.answers.append(answered)
+    def record(self, action: Action) -> None:
+        """Remember an answer or a hidden card (after it was committed)."""
+        self.actions.append(action)
 
-    def pop_last(self) -> Answered | None:
-        """Forget the last answer (after it was undone in the database)."""
-        return self.answers.pop() if self.answers else None
+    def pop_last(self) -> Action | None:
+        """Forget the last action (after it was undone in the database)."""
+        return self.actions.pop() if self.actions else None
 
     @property
-    def last(self) -> Answered | None:
-        """The answer `u` would undo."""
-        return self.answers[-1] if self.answers else None
+    def last(self) -> Action | None:
+        """What `u` would undo."""
+        return self.actions[-1] if self.actions else None
+
+    @property
+    def answers(self) -> list[Answered]:
+        """The answers given, in order."""
+        return [a for a in self.actions if isinstance(a, Answered)]
 
     def summary(self, now: datetime) -> SessionSummary:
         """Counts for the end-of-session screen."""

@@ -92,11 +92,22 @@ async def test_session_ends_with_a_summary_then_home(make_app: Callable[..., Qui
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_suspend_takes_the_card_out(make_app: Callable[..., QuizApp]) -> None:
+def hidden(app: QuizApp) -> list[str]:
+    c = card_table.c
+    with app.library.db.read() as conn:
+        rows = conn.execute(select(c.uid).where((c.suspended.is_(True)) | (c.buried_until.is_not(None))))
+        return list(rows.scalars())
+
+
+async def test_suspend_and_bury_take_the_card_out_and_undo_brings_it_back(make_app: Callable[..., QuizApp]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "s")
         assert "adaLN-Zero" in markdown_text(app, "#prompt")
-    with app.library.db.read() as conn:
-        suspended = conn.execute(select(card_table.c.uid).where(card_table.c.suspended.is_(True))).scalars().all()
-    assert suspended == ["mini/forward-closed-form"]
+        assert hidden(app) == ["mini/forward-closed-form"]
+        await pilot.press("minus")
+        assert hidden(app) == ["mini/forward-closed-form", "mini/adaln-zero-gate"]
+        await pilot.press("u")
+        assert "adaLN-Zero" in markdown_text(app, "#prompt") and hidden(app) == ["mini/forward-closed-form"]
+        await pilot.press("u")
+        assert "q(xₜ|x₀)" in markdown_text(app, "#prompt") and hidden(app) == []

@@ -18,12 +18,13 @@ from textual.widgets.selection_list import Selection
 from quizapp.decks.model import ChoiceQuestion
 from quizapp.errors import QuizError
 from quizapp.scheduling import Grade, StudyCard
-from quizapp.session import Answered, Session
+from quizapp.session import Answered, Hidden, Session
 from quizapp.store.tables import CardState
 from quizapp.tui import faces
 from quizapp.tui.launch import Library
 from quizapp.tui.screens.summary import SummaryScreen
 
+PAST = {"suspend": "suspended", "bury": "buried"}
 STATE_NAMES = {
     CardState.New: "new",
     CardState.Learning: "learning",
@@ -249,25 +250,38 @@ class ReviewScreen(Screen[None]):
         if last is None:
             return
         try:
-            card_id = self.scheduler.undo(last.review_id)
+            if isinstance(last, Answered):
+                card_id = self.scheduler.undo(last.review_id)
+            else:
+                self.scheduler.unhide(last.card_id)
+                card_id = last.card_id
         except QuizError as e:
             self.notify(e.message, title="Undo", severity="error", markup=False)
             return
         self.session.pop_last()
-        self.notify("Last answer undone", timeout=2)
+        self.notify("Answer undone" if isinstance(last, Answered) else "The card is back in the queue", timeout=2)
         await self.show_card(self.scheduler.card(card_id))
 
     async def action_suspend(self) -> None:
-        if self.card is not None:
-            self.scheduler.suspend(self.card.id)
-            self.notify(f"Suspended {self.card.uid}", timeout=2, markup=False)
-            await self.show_next()
+        await self._hide("suspend")
 
     async def action_bury(self) -> None:
-        if self.card is not None:
-            self.scheduler.bury(self.card.id)
-            self.notify(f"Buried {self.card.uid} until tomorrow", timeout=2, markup=False)
-            await self.show_next()
+        await self._hide("bury")
+
+    async def _hide(self, how: str) -> None:
+        """Suspend or bury the current card (undoable with `u`)."""
+        card = self.card
+        if card is None:
+            return
+        try:
+            (self.scheduler.suspend if how == "suspend" else self.scheduler.bury)(card.id)
+        except QuizError as e:
+            self.notify(e.message, title=f"Not {PAST[how]}", severity="error", markup=False)
+            return
+        self.session.record(Hidden(card.id, how))
+        until = "" if how == "suspend" else " until tomorrow"
+        self.notify(f"{PAST[how].capitalize()} {card.uid}{until} (u to undo)", timeout=3, markup=False)
+        await self.show_next()
 
     def action_back(self) -> None:
         self.finish()
