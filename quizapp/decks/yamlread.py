@@ -24,8 +24,9 @@ Loc = tuple[str | int, ...]
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 5-6x faster
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
+    _STR,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -46,35 +47,34 @@ class Position:
 
 @dataclass
 class YamlDocument:
-    """A loaded document and the positions of its values and mapping keys, by location."""
+    """A loaded document and where its values and mapping keys start (PyYAML marks), by location."""
 
     data: Any
-    value_at: dict[Loc, Position] = field(default_factory=dict)
-    key_at: dict[Loc, Position] = field(default_factory=dict)
+    value_at: dict[Loc, Any] = field(default_factory=dict)
+    key_at: dict[Loc, Any] = field(default_factory=dict)
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """Position of `loc`, or of its nearest ancestor when `loc` itself has none."""
         table = self.key_at if key else self.value_at
         while loc:
             if loc in table:
-                return table[loc]
+                return _pos(table[loc])
             if key:
                 table = self.value_at
             loc = loc[:-1]
-        return self.value_at.get((), Position(1, 1))
+        return _pos(self.value_at[()]) if () in self.value_at else Position(1, 1)
 
 
 class _Frame:
     """A container being filled, with the key waiting for its value."""
 
-    __slots__ = ("container", "loc", "pending_key", "anchor", "nodes")
+    __slots__ = ("container", "loc", "pending_key", "anchor")
 
     def __init__(self, container: list[Any] | dict[str, Any], loc: Loc, anchor: str | None) -> None:
         self.container = container
         self.loc = loc
         self.pending_key: str | None = None
         self.anchor = anchor
-        self.nodes = 1
 
 
 def _pos(mark: Any) -> Position:
@@ -103,10 +103,12 @@ def decode(raw: bytes, path: Path) -> str:
 
 def _scalar(event: Any, path: Path) -> Any:
     tag = event.tag
+    if tag is None and not event.implicit[0]:
+        return event.value  # quoted or block scalar: text, the common case in decks
     if tag is None or tag == "!":
-        tag = (
-            _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else "tag:yaml.org,2002:str"
-        )
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else _STR
+    if tag == _STR:
+        return event.value
     if tag not in _PLAIN_TAGS:
         if tag == "tag:yaml.org,2002:timestamp":
             return event.value  # dates stay text: no deck field is a date
@@ -141,86 +143,85 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
             nesting, too much alias expansion, or more than one document.
     """
     doc = YamlDocument(data=None)
+    value_at, key_at = doc.value_at, doc.key_at
     stack: list[_Frame] = []
     anchors: dict[str, Any] = {}
     expanded = 0
     documents = 0
     root_set = False
 
-    def attach(value: Any, start: Position, loc_key: str | int | None = None) -> Loc | None:
-        """Put a finished value into its parent; returns its location, or None when it was a key."""
+    def attach(value: Any, mark: Any) -> None:
+        """Put a finished value into its parent (or make it the key its parent waits a value for)."""
         nonlocal root_set
         if not stack:
             doc.data, root_set = value, True
-            doc.value_at[()] = start
-            return ()
+            value_at[()] = mark
+            return
         frame = stack[-1]
-        if isinstance(frame.container, list):
-            loc = frame.loc + (len(frame.container),)
-            frame.container.append(value)
-            doc.value_at[loc] = start
-            return loc
-        if frame.pending_key is None:
+        container = frame.container
+        if type(container) is list:
+            value_at[(*frame.loc, len(container))] = mark
+            container.append(value)
+        elif frame.pending_key is None:
             if isinstance(value, (dict, list)):
-                raise _fail(path, start, "mapping keys must be plain scalars")
+                raise _fail(path, _pos(mark), "mapping keys must be plain scalars")
             key = "" if value is None else str(value)
-            if key in frame.container:
-                raise _fail(path, start, f"duplicate key {key!r}")
+            if key in container:
+                raise _fail(path, _pos(mark), f"duplicate key {key!r}")
             frame.pending_key = key
-            doc.key_at[frame.loc + (key,)] = start
-            return None
-        loc = frame.loc + (frame.pending_key,)
-        frame.container[frame.pending_key] = value
-        frame.pending_key = None
-        doc.value_at[loc] = start
-        return loc
-
-    def child_loc() -> Loc:
-        if not stack:
-            return ()
-        frame = stack[-1]
-        if isinstance(frame.container, list):
-            return frame.loc + (len(frame.container),)
-        return frame.loc + (frame.pending_key if frame.pending_key is not None else "?",)
+            key_at[(*frame.loc, key)] = mark
+        else:
+            value_at[(*frame.loc, frame.pending_key)] = mark
+            container[frame.pending_key] = value
+            frame.pending_key = None
 
     try:
         for event in yaml.parse(text, Loader=_LOADER):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _fail(path, _pos(event.start_mark), "only one YAML document per deck file (found '---')")
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                top = stack[-1] if stack else None
+                if top is not None and type(top.container) is dict and top.pending_key is None:
+                    if event.tag not in (None, "!", _STR):
+                        _scalar(event, path)  # refuses a non-plain tag on a key
+                    value = event.value  # keys are names as written: `on:` is not True
+                else:
+                    value = _scalar(event, path)
+                if event.anchor:
+                    anchors[event.anchor] = value
+                attach(value, event.start_mark)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
                     raise _fail(path, _pos(event.start_mark), f"tag {event.tag!r} is not allowed: decks are plain YAML")
                 if len(stack) >= MAX_DEPTH:
                     raise _fail(path, _pos(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels")
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
-                    raise _fail(path, _pos(event.start_mark), "mapping keys must be plain scalars")
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-                loc = child_loc()
-                doc.value_at[loc] = _pos(event.start_mark)
-                stack.append(_Frame(container, loc, event.anchor))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                loc: Loc = ()
+                if stack:
+                    top = stack[-1]
+                    if type(top.container) is list:
+                        loc = (*top.loc, len(top.container))
+                    elif top.pending_key is None:
+                        raise _fail(path, _pos(event.start_mark), "mapping keys must be plain scalars")
+                    else:
+                        loc = (*top.loc, top.pending_key)
+                value_at[loc] = event.start_mark
+                stack.append(_Frame({} if kind is yaml.MappingStartEvent else [], loc, event.anchor))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor:
                     anchors[frame.anchor] = frame.container
-                attach(frame.container, doc.value_at[frame.loc])
-            elif isinstance(event, yaml.ScalarEvent):
-                is_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None
-                value = _scalar(event, path)
-                if is_key:
-                    value = event.value  # keys are names as written: `on:` is not True
-                if event.anchor:
-                    anchors[event.anchor] = value
-                attach(value, _pos(event.start_mark))
-            elif isinstance(event, yaml.AliasEvent):
+                attach(frame.container, value_at[frame.loc])
+            elif kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
                     raise _fail(path, _pos(event.start_mark), f"alias *{event.anchor} has no anchor before it")
                 value = anchors[event.anchor]
                 expanded += _size(value)
                 if expanded > MAX_ALIAS_NODES:
                     raise _fail(path, _pos(event.start_mark), f"aliases expand to more than {MAX_ALIAS_NODES:,} values")
-                attach(value, _pos(event.start_mark))
+                attach(value, event.start_mark)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _fail(path, _pos(event.start_mark), "only one YAML document per deck file (found '---')")
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = _pos(mark) if mark is not None else Position(1, 1)
