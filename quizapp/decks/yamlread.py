@@ -158,7 +158,7 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
             value_at[()] = mark
             return
         frame = stack[-1]
-        container = frame.container
+        container: Any = frame.container
         if type(container) is list:
             value_at[(*frame.loc, len(container))] = mark
             container.append(value)
