@@ -56,12 +56,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--deck", default="diffusion-math")
+    parser.add_argument("--decks", type=Path, help="deck folder (default: the bundled decks)")
     parser.add_argument("--runs", type=int, default=7)
     options = parser.parse_args()
     home = tempfile.mkdtemp()
     db = options.db or Path(home) / "bench.db"
     env = {**os.environ, "QUIZAPP_HOME": home}
-    args = ["--db", str(db), "--deck", options.deck]
+    args = ["--db", str(db), "--deck", options.deck, *(["--decks", str(options.decks)] if options.decks else [])]
     first_card_seconds(args, env)  # the first run creates and syncs the database
     times = [first_card_seconds(args, env) for _ in range(options.runs)]
     print(f"first card painted: median {statistics.median(times):.3f} s, min {min(times):.3f} s over {len(times)} runs")

@@ -10,7 +10,7 @@ import argparse
 import random
 from pathlib import Path
 
-WORDS = (
+WORDS = (  # noqa: SIM905
     "attention diffusion latent token gradient variance schedule noise embedding projector query key value "
     "cache kernel memory bandwidth patch resolution encoder decoder guidance sampler transformer layer norm "
     "scale shift gate modality alignment contrastive temperature batch loss objective frozen adapter"
@@ -47,7 +47,10 @@ def question(rng: random.Random, index: int) -> str:
         lines += [f"    correct: {rng.randint(0, 3)}", *block("explanation", paragraph(rng, 60))]
     else:
         lines += ["    type: cloze", "    text: |"]
-        lines += [f"      {sentence(rng, 10)} {{{{c1::{rng.choice(WORDS)}}}}} {sentence(rng, 8)} {{{{c2::{rng.randint(2, 99)}}}}}."]
+        hidden_word, hidden_number = rng.choice(WORDS), rng.randint(2, 99)
+        lines += [
+            f"      {sentence(rng, 10)} {{{{c1::{hidden_word}}}}} {sentence(rng, 8)} {{{{c2::{hidden_number}}}}}."
+        ]
     lines += ["    follow_ups:", f"      - {sentence(rng, 10)}"]
     lines += ["    references:", "      - Ho et al., Denoising Diffusion Probabilistic Models, arXiv:2006.11239"]
     return "\n".join(lines)

@@ -106,7 +106,7 @@ class ReviewScreen(Screen[None]):
         """Fetch and show the next due card, or the summary when there is none."""
         card = self.scheduler.next_card(self.deck_ids, self.topic)
         if card is None:
-            self.finish()
+            self.finish(queue_empty=True)
             return
         await self.show_card(card)
 
@@ -116,7 +116,7 @@ class ReviewScreen(Screen[None]):
         question = card.question
         level = f" · level {question.level}" if question.level else ""
         self.query_one("#card-meta", Static).update(
-            Content.styled(f"{card.deck_id} · {card.topic}{level} · {question.type} · {STATE_NAMES[card.state]}", "dim")
+            Content.styled(f"{question.type} · {STATE_NAMES[card.state]}{level} · {card.deck_id} · {card.topic}", "dim")
         )
         await self.query_one("#prompt", Markdown).update(faces.front(question, card.cloze))
         choices = self.query_one("#choices", Markdown)
@@ -126,6 +126,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#back").display = False
         card_view = self.query_one("#card", VerticalScroll)
         card_view.scroll_home(animate=False)
+        self.call_after_refresh(card_view.scroll_home, animate=False)  # after the new card's layout
         card_view.focus()
         self.update_progress()
         self.update_grade_bar()
@@ -150,14 +151,16 @@ class ReviewScreen(Screen[None]):
         key_points.display = bool(question.key_points)
         self.query_one("#key-points-label").display = bool(question.key_points)
         await self.query_one("#extras", Markdown).update(faces.extras(question))
-        back = self.query_one("#back")
-        back.display = True
+        self.query_one("#back").display = True
         if not isinstance(question, ChoiceQuestion):  # a choice card keeps its prompt and marked choices in view
-            self.call_after_refresh(
-                self.query_one("#card", VerticalScroll).scroll_to_widget, back, top=True, animate=False
-            )
+            self.call_after_refresh(self._scroll_to_answer, card.id)
         self.update_grade_bar()
         self.refresh_bindings()
+
+    def _scroll_to_answer(self, card_id: int) -> None:
+        """Bring the answer to the top, unless the user has already moved on to another card."""
+        if self.card is not None and self.card.id == card_id and self.revealed:
+            self.query_one("#card", VerticalScroll).scroll_to_widget(self.query_one("#back"), top=True, animate=False)
 
     def update_progress(self) -> None:
         """Answered so far against answered plus what is still due today."""
@@ -286,7 +289,7 @@ class ReviewScreen(Screen[None]):
     def action_back(self) -> None:
         self.finish()
 
-    def finish(self) -> None:
+    def finish(self, *, queue_empty: bool = False) -> None:
         """End the session: show the summary if anything was answered, then go home."""
         self.card = None
         summary = self.session.summary(self.scheduler.now())
@@ -294,7 +297,7 @@ class ReviewScreen(Screen[None]):
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
         else:
             self.app.pop_screen()
-            if not self.session.answers:
+            if queue_empty:
                 self.app.notify("Nothing due here right now.", timeout=3)
 
     @on(SelectionList.SelectedChanged)
