@@ -34,4 +34,5 @@ class QuizApp(App[int]):
             if self.start_deck and self.start_deck not in {d.id for d in self.library.decks}:
                 self.notify(f"no deck {self.start_deck!r}", severity="error", markup=False)
                 return
-            self.push_screen(ReviewScreen(self.library, deck_ids, self.start_deck or "all decks", self.start_topic))
+            title = next((d.title for d in self.library.decks if d.id == self.start_deck), "All decks")
+            self.push_screen(ReviewScreen(self.library, deck_ids, title, self.start_topic))
