@@ -92,21 +92,6 @@ def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: Syn
             ).where(card_table.c.deck_id == deck.deck)
         )
     }
-    renames = {old for spec in specs for old in spec.old_uids}
-    if renames - existing.keys():  # a card may be renamed from another deck's id space only by uid
-        existing.update(
-            (row.uid, row)
-            for row in conn.execute(
-                select(
-                    card_table.c.id,
-                    card_table.c.uid,
-                    card_table.c.content_hash,
-                    card_table.c.retired,
-                    card_table.c.position,
-                    card_table.c.deck_id,
-                ).where(card_table.c.uid.in_(renames - existing.keys()))
-            )
-        )
     inserts = []
     for spec in specs:
         row = existing.get(spec.uid)
