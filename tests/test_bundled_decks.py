@@ -67,11 +67,12 @@ def test_no_question_is_asked_twice(decks: dict[str, LoadedDeck]) -> None:
     def text(q: object) -> str:
         return " ".join((getattr(q, "prompt", None) or getattr(q, "text", "")).lower().split())
 
-    items = [(loaded.deck.deck, q.id, text(q)) for loaded in decks.values() for q in loaded.deck.questions]
+    items = [(f"{loaded.deck.deck}/{q.id}", text(q)) for loaded in decks.values() for q in loaded.deck.questions]
+    words = [set(t.split()) for _, t in items]
     close = []
-    for i, (deck_a, id_a, a) in enumerate(items):
-        for deck_b, id_b, b in items[i + 1 :]:
-            similar_length = abs(len(a) - len(b)) < 0.3 * max(len(a), len(b))
-            if similar_length and SequenceMatcher(None, a, b).ratio() > 0.8:
-                close.append((f"{deck_a}/{id_a}", f"{deck_b}/{id_b}"))
+    for i, (name_a, a) in enumerate(items):
+        for j in range(i + 1, len(items)):
+            shared = len(words[i] & words[j]) / max(1, len(words[i] | words[j]))
+            if shared > 0.5 and SequenceMatcher(None, a, items[j][1]).ratio() > 0.8:
+                close.append((name_a, items[j][0]))
     assert close == []
