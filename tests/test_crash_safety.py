@@ -22,6 +22,20 @@ from tests.conftest import MINI_DECKS
 pytestmark = pytest.mark.slow
 
 
+_RUNNING: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_orphans() -> object:
+    """A failing test must not leave quizapp running (without its terminal it would spin)."""
+    yield
+    while _RUNNING:
+        process = _RUNNING.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 class Terminal:
     """quizapp running on a pseudo-terminal of 80x24, its output drained in the background."""
 
@@ -37,6 +51,7 @@ class Terminal:
             env=env,
             start_new_session=True,
         )
+        _RUNNING.append(self.process)
         os.close(slave)
         self.master = master
         self.output = bytearray()
