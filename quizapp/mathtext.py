@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from types import MappingProxyType
 
-__all__ = ["latex_to_unicode", "render_math"]
+__all__ = ["latex_to_unicode", "render_math", "render_plain_math"]
 
 # ---------------------------------------------------------------------------
 # Lookup tables (read-only).
@@ -1393,14 +1393,19 @@ def _escape_line_start(line: str) -> str:
     return line
 
 
-def _inline_math(src: str) -> str:
-    """Render an inline span on one line (line breaks become ``; ``)."""
+def _one_line(src: str) -> str:
+    """Render a span on one line (line breaks become ``; ``)."""
     lines = latex_to_unicode(src).split("\n")
     out = lines[0] if lines else ""
     for line in lines[1:]:
         joiner = " " if out[-1:] in ("=", "<", ">", ":", ",", "(") or out[-1:] in _RELATION_CHARS else "; "
         out += joiner + line
-    return _escape_markdown(out)
+    return out
+
+
+def _inline_math(src: str) -> str:
+    """Render an inline span on one line, escaped for Markdown."""
+    return _escape_markdown(_one_line(src))
 
 
 def _is_fence_line(text: str, i: int) -> tuple[str, int] | None:
@@ -1563,6 +1568,29 @@ def _close_display(text: str, pos: int, cont: str) -> tuple[str, int]:
 def _display_lines(src: str) -> list[str]:
     """Render display math into escaped Markdown lines."""
     return [_escape_line_start(_escape_markdown(line)) for line in latex_to_unicode(src).split("\n") if line]
+
+
+def render_plain_math(text: str) -> str:
+    r"""Replace the math spans of plain text (not Markdown) by one-line Unicode, nothing escaped.
+
+    Spans are found by the same rules as in :func:`render_math`, for widgets that show text as is.
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("\\$", i):
+            out.append("$")
+            i += 2
+        elif text.startswith("$$", i) and (end := _display_end(text, i + 2)) != -1:
+            out.append(_one_line(text[i + 2 : end]))
+            i = end + 2
+        elif text[i] == "$" and _opens_inline(text, i) and (end := _inline_end(text, i + 1)) != -1:
+            out.append(_one_line(text[i + 1 : end]))
+            i = end + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def render_math(markdown: str) -> str:

@@ -529,3 +529,12 @@ def test_import_pulls_in_no_third_party_module() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[] []"
+
+
+def test_render_plain_math_uses_the_same_span_rules_without_markdown_escapes() -> None:
+    from quizapp.mathtext import render_plain_math
+
+    assert render_plain_math(r"mean scaled by $\sqrt{\bar\alpha_t}$") == "mean scaled by √ᾱₜ"
+    assert render_plain_math(r"$x_t^*$ and $a_b$") == "xₜ* and a_b"  # no backslash escapes
+    assert render_plain_math("costs $5 and $10") == "costs $5 and $10"  # money is not math
+    assert render_plain_math(r"a \$ sign, $$\alpha$$") == "a $ sign, α"

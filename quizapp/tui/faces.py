@@ -5,19 +5,11 @@ Kept free of Textual so it can be tested (and reused by reports) on its own.
 
 from __future__ import annotations
 
-import re
-
 from quizapp.decks import cloze
 from quizapp.decks.model import ChoiceQuestion, ClozeQuestion, OpenQuestion, Question
-from quizapp.mathtext import latex_to_unicode, render_math
+from quizapp.mathtext import render_math
 
 LETTERS = "abcdefgh"
-_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<!\s)\$", re.DOTALL)
-
-
-def plain(text: str) -> str:
-    """Text with its math spans as Unicode, for widgets that do not render Markdown."""
-    return _MATH.sub(lambda m: latex_to_unicode(m[1] or m[2]), text)
 
 
 def front(question: Question, cloze_number: int | None) -> str:

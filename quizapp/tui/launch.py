@@ -27,11 +27,11 @@ class Library:
     problems: list[DeckProblem]
 
 
-def open_library(settings: Settings, scheduler_factory: type[ReviewScheduler] = ReviewScheduler) -> Library:
+def open_library(settings: Settings) -> Library:
     """Open the database and sync the deck folders; broken deck files are skipped and reported."""
     db = open_database(settings.db_path)
     report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
-    scheduler = scheduler_factory(db, settings.scheduler, settings.review)
+    scheduler = ReviewScheduler(db, settings.scheduler, settings.review)
     return Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)
 
 

@@ -17,6 +17,7 @@ from textual.widgets.selection_list import Selection
 
 from quizapp.decks.model import ChoiceQuestion
 from quizapp.errors import QuizError
+from quizapp.mathtext import render_plain_math
 from quizapp.scheduling import Grade, StudyCard
 from quizapp.session import Answered, Hidden, Session
 from quizapp.store.tables import CardState
@@ -147,7 +148,8 @@ class ReviewScreen(Screen[None]):
         await self.query_one("#answer", Markdown).update(faces.back(question, card.cloze))
         key_points = self.query_one("#key-points", SelectionList)
         key_points.clear_options()
-        key_points.add_options([Selection(Content(faces.plain(kp)), i) for i, kp in enumerate(question.key_points)])
+        checklist = [Selection(Content(render_plain_math(kp)), i) for i, kp in enumerate(question.key_points)]
+        key_points.add_options(checklist)
         key_points.display = bool(question.key_points)
         self.query_one("#key-points-label").display = bool(question.key_points)
         await self.query_one("#extras", Markdown).update(faces.extras(question))
