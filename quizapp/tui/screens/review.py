@@ -6,7 +6,6 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -301,7 +300,3 @@ class ReviewScreen(Screen[None]):
             self.app.pop_screen()
             if queue_empty:
                 self.app.notify("Nothing due here right now.", timeout=3)
-
-    @on(SelectionList.SelectedChanged)
-    def _ticked(self) -> None:
-        """Ticking key points is for the user's own check; nothing is stored."""
