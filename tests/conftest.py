@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,17 @@ DATA = Path(__file__).parent / "data"
 MINI_DECKS = DATA / "decks"
 BROKEN_DECKS = DATA / "broken"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def check_consistent(db_path: Path) -> None:
+    """The file passes SQLite's integrity check and every card's state is the one its last log left."""
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        mismatched = conn.execute(
+            """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
+               WHERE c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after"""
+        ).fetchone()[0]
+        assert mismatched == 0
 
 
 @dataclass

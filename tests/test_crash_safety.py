@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINI_DECKS
+from tests.conftest import MINI_DECKS, check_consistent
 
 pytestmark = pytest.mark.slow
 
@@ -115,26 +115,7 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
         term.kill()
         assert review_count(db) == answered
 
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        mismatched = conn.execute(
-            """SELECT count(*) FROM card c JOIN review r ON r.card_id = c.id
-               WHERE r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
-               AND (c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after)"""
-        ).fetchone()[0]
-        assert mismatched == 0
-
-
-def check_consistent(db: Path) -> None:
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert (
-            conn.execute(
-                """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
-               WHERE c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after"""
-            ).fetchone()[0]
-            == 0
-        )
+    check_consistent(db)
 
 
 TRIALS = 50
