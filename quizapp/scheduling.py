@@ -7,6 +7,7 @@ two instances answering the same card both keep their answer, applied in commit 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -14,27 +15,15 @@ from enum import IntEnum
 from typing import Any
 
 import fsrs
-from sqlalchemy import (
-    BindParameter,
-    ColumnElement,
-    Connection,
-    Select,
-    and_,
-    bindparam,
-    delete,
-    func,
-    or_,
-    select,
-    update,
-)
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import day_bounds
 from quizapp.decks.cards import question_from_content
 from quizapp.decks.model import Question
 from quizapp.errors import QuizError
+from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
-from quizapp.store.tables import CardState, UTCDateTime, card_table, review_table
+from quizapp.store.states import CardState
 
 
 class Grade(IntEnum):
@@ -91,21 +80,7 @@ class DeckCounts:
     total: int
 
 
-_CARD_COLUMNS = (
-    card_table.c.id,
-    card_table.c.uid,
-    card_table.c.deck_id,
-    card_table.c.topic,
-    card_table.c.cloze,
-    card_table.c.content,
-    card_table.c.state,
-    card_table.c.step,
-    card_table.c.stability,
-    card_table.c.difficulty,
-    card_table.c.due,
-    card_table.c.last_review,
-)
-_LEARNING = (CardState.Learning, CardState.Relearning)
+_CARD_COLUMNS = "id, uid, deck_id, topic, cloze, content, state, step, stability, difficulty, due, last_review"
 
 
 def build_fsrs_scheduler(settings: SchedulerSettings, *, fuzz: bool | None = None) -> fsrs.Scheduler:
@@ -119,118 +94,104 @@ def build_fsrs_scheduler(settings: SchedulerSettings, *, fuzz: bool | None = Non
     )
 
 
-def to_fsrs(card: StudyCard | Any, now: datetime) -> fsrs.Card:
-    """Our card (or a card row) as a py-fsrs card; `card_id` is always given (else py-fsrs sleeps 1 ms)."""
-    state = CardState(card.state)
-    if state is CardState.New:
-        return fsrs.Card(card_id=card.id, state=fsrs.State.Learning, step=0, due=now)
+def _fsrs_card(
+    card_id: int,
+    state: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due: datetime | None,
+    last_review: datetime | None,
+    now: datetime,
+) -> fsrs.Card:
+    """A py-fsrs card; `card_id` is always given (else py-fsrs sleeps 1 ms to make one up)."""
+    if state == CardState.New:
+        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
     return fsrs.Card(
-        card_id=card.id,
+        card_id=card_id,
         state=fsrs.State(int(state)),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due or now,
-        last_review=card.last_review,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=due or now,
+        last_review=last_review,
     )
 
 
-def _study_card(row: Any) -> StudyCard:
+def to_fsrs(card: StudyCard, now: datetime) -> fsrs.Card:
+    """Our card as a py-fsrs card."""
+    return _fsrs_card(card.id, card.state, card.step, card.stability, card.difficulty, card.due, card.last_review, now)
+
+
+def _study_card(row: tuple[Any, ...]) -> StudyCard:
+    card_id, uid, deck_id, topic, cloze, content, state, step, stability, difficulty, due, last_review = row
     return StudyCard(
-        id=row.id,
-        uid=row.uid,
-        deck_id=row.deck_id,
-        topic=row.topic,
-        cloze=row.cloze,
-        question=question_from_content(row.content),
-        state=CardState(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=row.due,
-        last_review=row.last_review,
+        id=card_id,
+        uid=uid,
+        deck_id=deck_id,
+        topic=topic,
+        cloze=cloze,
+        question=question_from_content(content),
+        state=CardState(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_db(due),
+        last_review=from_db(last_review),
     )
 
 
-def _no_sibling_seen_since(start: BindParameter[datetime]) -> ColumnElement[bool]:
-    """True for a card none of whose cloze siblings was answered since `start`.
-
-    Cloze cards of one question give each other away, so (as Anki does) a new or
-    review card waits for the next day once a sibling was answered today.
-    """
-    c = card_table.c
-    sibling = card_table.alias("sibling")
-    seen = (
-        select(review_table.c.id)
-        .join(sibling, sibling.c.id == review_table.c.card_id)
-        .where(
-            sibling.c.deck_id == c.deck_id,
-            sibling.c.question_id == c.question_id,
-            sibling.c.id != c.id,
-            review_table.c.reviewed_at >= start,
-        )
-        .exists()
-    )
-    return or_(c.cloze.is_(None), ~seen)
-
-
-def _time(name: str) -> BindParameter[datetime]:
-    return bindparam(name, type_=UTCDateTime())
-
-
-_CARD_BY_ID = select(*_CARD_COLUMNS).where(card_table.c.id == bindparam("card_id"))
-_SET_STATE = (
-    update(card_table)
-    .where(card_table.c.id == bindparam("card_id"))
-    .values(
-        state=bindparam("new_state"),
-        step=bindparam("new_step"),
-        stability=bindparam("new_stability"),
-        difficulty=bindparam("new_difficulty"),
-        due=_time("new_due"),
-        last_review=_time("new_last_review"),
-    )
+# A cloze card waits for the next day once a sibling (same question) was answered today:
+# its siblings give it away. Anki does the same.
+_FRESH = (
+    "(c.cloze IS NULL OR NOT EXISTS (SELECT 1 FROM card s JOIN review r ON r.card_id = s.id"
+    " WHERE s.deck_id = c.deck_id AND s.question_id = c.question_id AND s.id != c.id"
+    " AND r.reviewed_at >= :day_start))"
 )
-_LOG = review_table.insert()
-_INTRODUCED_SINCE = (
-    select(func.count())
-    .select_from(review_table)
-    .where(review_table.c.reviewed_at >= _time("day_start"), review_table.c.state_before == CardState.New)
+_CARD_BY_ID = f"SELECT {_CARD_COLUMNS} FROM card WHERE id = ?"
+_SET_STATE = "UPDATE card SET (state, step, stability, difficulty, due, last_review) = (?, ?, ?, ?, ?, ?) WHERE id = ?"
+_LOG = (
+    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_before, step_before, stability_before,"
+    " difficulty_before, due_before, last_review_before, state_after, step_after, stability_after,"
+    " difficulty_after, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_REVIEWED_SINCE = select(func.count()).select_from(review_table).where(review_table.c.reviewed_at >= _time("day_start"))
+_INTRODUCED_SINCE = "SELECT count(*) FROM review WHERE reviewed_at >= :day_start AND state_before = 0"
+_REVIEWED_SINCE = "SELECT count(*) FROM review WHERE reviewed_at >= :day_start"
 
 
 class _QueueQueries:
-    """The queue's statements for one deck/topic filter, built once and run with the times as
-    parameters: building SQLAlchemy expressions costs more than running them."""
+    """The queue's statements for one deck/topic filter (as SQL text with its fixed parameters);
+    the times are passed at each run."""
 
     def __init__(self, deck_ids: tuple[str, ...] | None, topic: str | None) -> None:
-        c = card_table.c
-        now, day_end = _time("now"), _time("day_end")
-        scope: list[ColumnElement[bool]] = [c.retired.is_(False)]
+        self.params: dict[str, object] = {}
+        scope = ["c.retired = 0"]
         if deck_ids is not None:
-            scope.append(c.deck_id.in_(list(deck_ids)))
+            names = [f":deck{i}" for i in range(len(deck_ids))]
+            self.params.update({name[1:]: deck_id for name, deck_id in zip(names, deck_ids, strict=True)})
+            scope.append(f"c.deck_id IN ({', '.join(names) or 'NULL'})")
         if topic:
-            scope.append(or_(c.topic == topic, c.topic.startswith(topic.rstrip("/") + "/", autoescape=True)))
-        available = [*scope, c.suspended.is_(False), or_(c.buried_until.is_(None), c.buried_until <= now)]
-        fresh = _no_sibling_seen_since(_time("day_start"))
+            prefix = topic.rstrip("/") + "/"
+            self.params.update(topic=topic, prefix=prefix, prefix_length=len(prefix))
+            scope.append("(c.topic = :topic OR substr(c.topic, 1, :prefix_length) = :prefix)")
+        where = " AND ".join(scope)
+        available = f"{where} AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
 
-        def first(condition: ColumnElement[bool], *order: Any) -> Select[Any]:
-            return select(*_CARD_COLUMNS).where(*available, condition).order_by(*order).limit(1)
+        def first(condition: str, order: str) -> str:
+            return f"SELECT {_CARD_COLUMNS} FROM card c WHERE {available} AND {condition} ORDER BY {order} LIMIT 1"
 
-        self.candidates: list[tuple[str, Select[Any]]] = [
-            ("learning", first(and_(c.state.in_(_LEARNING), c.due <= now), c.due)),
-            ("review", first(and_(c.state == CardState.Review, c.due < day_end, fresh), c.due)),
-            ("new", first(and_(c.state == CardState.New, fresh), c.position, c.deck_id)),
-            ("ahead", first(and_(c.state.in_(_LEARNING), c.due <= _time("ahead")), c.due)),
+        self.candidates: list[tuple[str, str]] = [
+            ("learning", first("c.state IN (1, 3) AND c.due <= :now", "c.due")),
+            ("review", first(f"c.state = 2 AND c.due < :day_end AND {_FRESH}", "c.due")),
+            ("new", first(f"c.state = 0 AND {_FRESH}", "c.position, c.deck_id")),
+            ("ahead", first("c.state IN (1, 3) AND c.due <= :ahead", "c.due")),
         ]
-        self.due_count = select(func.count()).where(*available, c.state != CardState.New, c.due < day_end)
-        new_ids = select(c.id).where(*available, c.state == CardState.New).limit(bindparam("cap")).subquery()
-        self.new_count = select(func.count()).select_from(new_ids)
-        self.totals = select(c.deck_id, func.count()).where(*scope).group_by(c.deck_id)
-        due_today = or_(c.state == CardState.New, c.due < day_end)
+        self.due_count = f"SELECT count(*) FROM card c WHERE {available} AND c.state != 0 AND c.due < :day_end"
+        self.new_count = f"SELECT count(*) FROM (SELECT 1 FROM card c WHERE {available} AND c.state = 0 LIMIT :cap)"
+        self.totals = f"SELECT c.deck_id, count(*) FROM card c WHERE {where} GROUP BY c.deck_id"
         self.by_state = (
-            select(c.deck_id, c.state, func.count()).where(*available, due_today).group_by(c.deck_id, c.state)
+            f"SELECT c.deck_id, c.state, count(*) FROM card c WHERE {available}"
+            " AND (c.state = 0 OR c.due < :day_end) GROUP BY c.deck_id, c.state"
         )
 
 
@@ -262,15 +223,16 @@ class ReviewScheduler:
             self._cache[key] = _QueueQueries(*key)
         return self._cache[key]
 
-    def _times(self) -> dict[str, datetime]:
+    def _times(self, queries: _QueueQueries | None = None) -> dict[str, object]:
         now = self.now()
         day_start, day_end = day_bounds(now, self.review.day_start_hour, self.tz)
         ahead = now + timedelta(minutes=self.review.learn_ahead_minutes)
-        return {"now": now, "day_start": day_start, "day_end": day_end, "ahead": ahead}
+        times = {"now": now, "day_start": day_start, "day_end": day_end, "ahead": ahead}
+        return {**(queries.params if queries else {}), **{k: to_db(v) for k, v in times.items()}}
 
-    def _new_left(self, conn: Connection, times: dict[str, datetime]) -> int:
-        introduced = conn.execute(_INTRODUCED_SINCE, times).scalar_one()
-        return max(0, self.review.new_per_day - introduced)
+    def _new_left(self, conn: sqlite3.Connection, params: dict[str, object]) -> int:
+        (introduced,) = conn.execute(_INTRODUCED_SINCE, params).fetchone()
+        return max(0, self.review.new_per_day - int(introduced))
 
     def new_left_today(self) -> int:
         """New cards still allowed today (the daily limit minus the new cards answered today)."""
@@ -281,12 +243,12 @@ class ReviewScheduler:
         """The next card to study: due (re)learning cards, then reviews due today, then new cards
         within the daily limit, then learning cards coming due within the learn-ahead window."""
         queries = self._queries(deck_ids, topic)
-        times = self._times()
+        params = self._times(queries)
         with self.db.read() as conn:
             for kind, statement in queries.candidates:
-                if kind == "new" and self._new_left(conn, times) == 0:
+                if kind == "new" and self._new_left(conn, params) == 0:
                     continue
-                row = conn.execute(statement, times).first()
+                row = conn.execute(statement, params).fetchone()
                 if row is not None:
                     return _study_card(row)
         return None
@@ -295,23 +257,23 @@ class ReviewScheduler:
         """Cards still to study today (for progress): due learning and review cards plus
         new cards up to what the daily limit still allows. Cheap even with 100k cards."""
         queries = self._queries(deck_ids, topic)
-        times = self._times()
+        params = self._times(queries)
         with self.db.read() as conn:
-            new_left = self._new_left(conn, times)
-            due = conn.execute(queries.due_count, times).scalar_one()
-            new = conn.execute(queries.new_count, {**times, "cap": new_left}).scalar_one() if new_left else 0
-        return due + new
+            new_left = self._new_left(conn, params)
+            (due,) = conn.execute(queries.due_count, params).fetchone()
+            (new,) = conn.execute(queries.new_count, {**params, "cap": new_left}).fetchone() if new_left else (0,)
+        return int(due) + int(new)
 
     def deck_counts(self, deck_ids: Sequence[str], topic: str | None = None) -> dict[str, DeckCounts]:
         """New (within today's limit), learning and review counts due today, per deck."""
         queries = self._queries(deck_ids, topic)
-        times = self._times()
+        params = self._times(queries)
         counts = {d: DeckCounts(d, 0, 0, 0, 0) for d in deck_ids}
         with self.db.read() as conn:
-            new_left = self._new_left(conn, times)
-            for deck_id, total in conn.execute(queries.totals):
+            new_left = self._new_left(conn, params)
+            for deck_id, total in conn.execute(queries.totals, params):
                 counts[deck_id] = replace(counts[deck_id], total=total)
-            for deck_id, state, n in conn.execute(queries.by_state, times):
+            for deck_id, state, n in conn.execute(queries.by_state, params):
                 current = counts[deck_id]
                 if state == CardState.New:
                     counts[deck_id] = replace(current, new=min(n, new_left))
@@ -324,7 +286,8 @@ class ReviewScheduler:
     def reviewed_today(self) -> int:
         """Answers given since the start of the study day."""
         with self.db.read() as conn:
-            return conn.execute(_REVIEWED_SINCE, self._times()).scalar_one()
+            (n,) = conn.execute(_REVIEWED_SINCE, self._times()).fetchone()
+        return int(n)
 
     # --- answering ---------------------------------------------------------------------
 
@@ -343,46 +306,25 @@ class ReviewScheduler:
         """
         now = self.now()
         with self.db.write() as conn:
-            row = conn.execute(_CARD_BY_ID, {"card_id": card_id}).first()
+            row = conn.execute(_CARD_BY_ID, (card_id,)).fetchone()
             if row is None:
                 raise QuizError(f"card {card_id} no longer exists")
-            after, _log = self._fsrs.review_card(to_fsrs(row, now), fsrs.Rating(int(grade)), now, duration_ms)
+            state, step, stability, difficulty, due, last_review = row[6:]
+            before = _fsrs_card(card_id, state, step, stability, difficulty, from_db(due), from_db(last_review), now)
+            after, _log = self._fsrs.review_card(before, fsrs.Rating(int(grade)), now, duration_ms)
             state_after = CardState(int(after.state))
+            due_after, reviewed_at = to_db(after.due), to_db(now)
             conn.execute(
                 _SET_STATE,
-                {
-                    "card_id": card_id,
-                    "new_state": state_after,
-                    "new_step": after.step,
-                    "new_stability": after.stability,
-                    "new_difficulty": after.difficulty,
-                    "new_due": after.due,
-                    "new_last_review": now,
-                },
+                (int(state_after), after.step, after.stability, after.difficulty, due_after, reviewed_at, card_id),
             )
             logged = conn.execute(
                 _LOG,
-                {
-                    "card_id": card_id,
-                    "rating": int(grade),
-                    "reviewed_at": now,
-                    "duration_ms": duration_ms,
-                    "state_before": row.state,
-                    "step_before": row.step,
-                    "stability_before": row.stability,
-                    "difficulty_before": row.difficulty,
-                    "due_before": row.due,
-                    "last_review_before": row.last_review,
-                    "state_after": state_after,
-                    "step_after": after.step,
-                    "stability_after": after.stability,
-                    "difficulty_after": after.difficulty,
-                    "due_after": after.due,
-                },
-            ).inserted_primary_key
-            assert logged is not None
-            review_id = int(logged[0])
-        return AnswerResult(review_id, card_id, grade, state_after, after.due)
+                (card_id, int(grade), reviewed_at, duration_ms, state, step, stability, difficulty, due, last_review)
+                + (int(state_after), after.step, after.stability, after.difficulty, due_after),
+            )
+            assert logged.lastrowid is not None
+        return AnswerResult(logged.lastrowid, card_id, grade, state_after, after.due)
 
     def undo(self, review_id: int) -> int:
         """Undo one answer: restore the card exactly as it was before and delete the log.
@@ -393,35 +335,26 @@ class ReviewScheduler:
         Raises:
             QuizError: if the review is gone or the card was answered again since.
         """
-        r = review_table.c
         with self.db.write() as conn:
-            log = conn.execute(select(review_table).where(r.id == review_id)).first()
+            log = conn.execute(
+                "SELECT card_id, state_before, step_before, stability_before, difficulty_before, due_before,"
+                " last_review_before FROM review WHERE id = ?",
+                (review_id,),
+            ).fetchone()
             if log is None:
                 raise QuizError("nothing to undo: that answer is no longer in the database")
-            later = conn.execute(
-                select(func.count()).select_from(review_table).where(r.card_id == log.card_id, r.id > review_id)
-            ).scalar_one()
+            card_id, *before = log
+            later = conn.execute("SELECT 1 FROM review WHERE card_id = ? AND id > ?", (card_id, review_id)).fetchone()
             if later:
                 raise QuizError("cannot undo: this card was answered again since (in another window?)")
-            conn.execute(
-                update(card_table)
-                .where(card_table.c.id == log.card_id)
-                .values(
-                    state=log.state_before,
-                    step=log.step_before,
-                    stability=log.stability_before,
-                    difficulty=log.difficulty_before,
-                    due=log.due_before,
-                    last_review=log.last_review_before,
-                )
-            )
-            conn.execute(delete(review_table).where(r.id == review_id))
-        return int(log.card_id)
+            conn.execute(_SET_STATE, (*before, card_id))
+            conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
+        return int(card_id)
 
     def card(self, card_id: int) -> StudyCard:
         """One card by id."""
         with self.db.read() as conn:
-            row = conn.execute(_CARD_BY_ID, {"card_id": card_id}).first()
+            row = conn.execute(_CARD_BY_ID, (card_id,)).fetchone()
         if row is None:
             raise QuizError(f"card {card_id} no longer exists")
         return _study_card(row)
@@ -429,17 +362,15 @@ class ReviewScheduler:
     def suspend(self, card_id: int) -> None:
         """Take a card out of the schedule until it is unsuspended."""
         with self.db.write() as conn:
-            conn.execute(update(card_table).where(card_table.c.id == card_id).values(suspended=True))
+            conn.execute("UPDATE card SET suspended = 1 WHERE id = ?", (card_id,))
 
     def unhide(self, card_id: int) -> None:
         """Undo a suspend or a bury of a card that was in the queue (so it was neither before)."""
         with self.db.write() as conn:
-            conn.execute(
-                update(card_table).where(card_table.c.id == card_id).values(suspended=False, buried_until=None)
-            )
+            conn.execute("UPDATE card SET suspended = 0, buried_until = NULL WHERE id = ?", (card_id,))
 
     def bury(self, card_id: int) -> None:
         """Hide a card until the next study day."""
         _, day_end = day_bounds(self.now(), self.review.day_start_hour, self.tz)
         with self.db.write() as conn:
-            conn.execute(update(card_table).where(card_table.c.id == card_id).values(buried_until=day_end))
+            conn.execute("UPDATE card SET buried_until = ? WHERE id = ?", (to_db(day_end), card_id))

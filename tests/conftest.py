@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,14 @@ DATA = Path(__file__).parent / "data"
 MINI_DECKS = DATA / "decks"
 BROKEN_DECKS = DATA / "broken"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def fetch(db: Database, sql: str, *params: object) -> list[Any]:
+    """Rows of a query, with their columns as attributes."""
+    with db.read() as conn:
+        cursor = conn.execute(sql, params)
+        row = namedtuple("row", [column[0] for column in cursor.description])  # type: ignore[misc]
+        return [row(*values) for values in cursor]
 
 
 def check_consistent(db_path: Path) -> None:

@@ -6,22 +6,21 @@ from dataclasses import replace
 from datetime import UTC
 
 import fsrs
-from sqlalchemy import select
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.scheduling import Grade, ReviewScheduler
-from quizapp.store.tables import CardState, card_table, review_table
-from tests.conftest import Clock
+from quizapp.store.connection import from_db
+from quizapp.store.states import CardState
+from tests.conftest import Clock, fetch
 
 
 def row(db, card_id: int):  # type: ignore[no-untyped-def]
-    with db.read() as conn:
-        return conn.execute(select(card_table).where(card_table.c.id == card_id)).one()
+    (card,) = fetch(db, "SELECT * FROM card WHERE id = ?", card_id)
+    return card
 
 
 def logs(db) -> list:  # type: ignore[no-untyped-def]
-    with db.read() as conn:
-        return list(conn.execute(select(review_table).order_by(review_table.c.id)))
+    return fetch(db, "SELECT * FROM review ORDER BY id")
 
 
 def test_new_cards_come_in_file_order_with_cloze_siblings_held_back(scheduler: ReviewScheduler) -> None:
@@ -50,10 +49,10 @@ def test_answer_matches_py_fsrs_for_the_same_card_and_rating(scheduler: ReviewSc
         assert preview[grade] == expected.due - clock()
         result = scheduler.answer(card.id, grade, duration_ms=1500)
         stored = row(db, card.id)
-        assert result.due == expected.due == stored.due
+        assert result.due == expected.due == from_db(stored.due)
         assert (stored.state, stored.step) == (int(expected.state), expected.step)
         assert stored.stability == expected.stability and stored.difficulty == expected.difficulty
-        assert stored.last_review == clock()
+        assert from_db(stored.last_review) == clock()
     assert [log.rating for log in logs(db)] == [3, 3, 3, 1, 3]
     assert logs(db)[0].state_before == CardState.New and logs(db)[0].duration_ms == 1500
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from quizapp.decks import cloze
+from quizapp.decks.files import file_hash, find_deck_files
 from quizapp.decks.model import QUESTION_TYPES, Deck
 from quizapp.decks.yamlread import Loc, YamlDocument, decode, read_yaml
 from quizapp.errors import DeckError, DeckProblem
-
-DECK_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -26,28 +24,6 @@ class LoadedDeck:
     path: Path
     deck: Deck
     file_hash: str
-
-
-def file_hash(raw: bytes) -> str:
-    """Content hash used to skip unchanged files on sync."""
-    return hashlib.sha256(raw).hexdigest()
-
-
-def find_deck_files(paths: Iterable[Path]) -> list[Path]:
-    """Deck files named by `paths`: files as given, folders searched recursively, in a stable order.
-
-    Raises:
-        DeckError: for a path that does not exist.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file()))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise DeckError([DeckProblem(path, 1, 1, "no such file or folder")])
-    return list(dict.fromkeys(found))
 
 
 def _problem(doc: YamlDocument, path: Path, loc: Loc, message: str, *, key: bool = False) -> DeckProblem:
@@ -191,16 +167,14 @@ def load_deck_file(path: Path) -> LoadedDeck:
     return LoadedDeck(path, load_deck_bytes(raw, path), file_hash(raw))
 
 
-def check_unique_decks(decks: Iterable[LoadedDeck]) -> list[DeckProblem]:
-    """Deck ids must be unique across files."""
+def check_unique_decks(decks: Iterable[tuple[str, Path]]) -> list[DeckProblem]:
+    """Deck ids must be unique across files; `decks` gives each file's deck id and path."""
     first: dict[str, Path] = {}
     problems = []
-    for loaded in decks:
-        other = first.setdefault(loaded.deck.deck, loaded.path)
-        if other != loaded.path:
-            problems.append(
-                DeckProblem(loaded.path, 1, 1, f"duplicate deck id {loaded.deck.deck!r}: also used by {other}")
-            )
+    for deck_id, path in decks:
+        other = first.setdefault(deck_id, path)
+        if other != path:
+            problems.append(DeckProblem(path, 1, 1, f"duplicate deck id {deck_id!r}: also used by {other}"))
     return problems
 
 
@@ -216,7 +190,7 @@ def load_decks(paths: Iterable[Path]) -> list[LoadedDeck]:
             loaded.append(load_deck_file(path))
         except DeckError as e:
             problems.extend(e.problems)
-    problems.extend(check_unique_decks(loaded))
+    problems.extend(check_unique_decks((d.deck.deck, d.path) for d in loaded))
     if problems:
         raise DeckError(problems)
     return loaded

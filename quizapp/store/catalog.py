@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from quizapp.store.database import Database
-from quizapp.store.tables import deck_table
 
 
 @dataclass(frozen=True)
@@ -23,8 +20,7 @@ class DeckInfo:
 
 def deck_infos(db: Database, deck_ids: Sequence[str]) -> list[DeckInfo]:
     """The given decks, sorted by title."""
-    d = deck_table.c
+    wanted = set(deck_ids)
     with db.read() as conn:
-        rows = conn.execute(select(d.id, d.title, d.description, d.topic).where(d.id.in_(list(deck_ids))))
-        infos = [DeckInfo(*row) for row in rows]
-    return sorted(infos, key=lambda info: info.title.casefold())
+        rows = conn.execute("SELECT id, title, description, topic FROM deck").fetchall()
+    return sorted((DeckInfo(*row) for row in rows if row[0] in wanted), key=lambda info: info.title.casefold())

@@ -1,83 +1,53 @@
-"""Opening the database: engine, SQLite pragmas, schema creation and version check."""
+"""Opening the database: version check, migration, schema creation, transactions."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlmodel import SQLModel
 
 from quizapp.errors import StorageError
+from quizapp.store import connection
 from quizapp.store.files import schema_version_of
 from quizapp.store.migrations import SCHEMA_VERSION, migrate
-from quizapp.store.tables import meta_table
-
-BUSY_TIMEOUT_MS = 5000
-
-
-def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    """WAL so readers never block the writer; FULL sync so a committed answer survives power loss."""
-    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _begin)
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = FULL")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.close()
-
-
-def _begin(conn: Connection) -> None:
-    """Writers take the lock up front (BEGIN IMMEDIATE), so two instances wait instead of failing."""
-    immediate = conn.get_execution_options().get("immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite pragmas are applied only on SQLite, so SQL stays portable."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _begin)
-    return engine
 
 
 class Database:
-    """An open quizapp database."""
+    """An open quizapp database: one stdlib connection, used from the thread that opened it."""
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
-        self.engine = engine
+    def __init__(self, path: Path) -> None:
         self.path = path
+        self.conn = connection.connect(path)
 
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self) -> AbstractContextManager[sqlite3.Connection]:
         """A read transaction."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        return connection.read(self.conn)
 
-    @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A write transaction: committed on success, rolled back on any error."""
-        try:
-            with self.engine.connect().execution_options(immediate=True) as conn, conn.begin():
-                yield conn
-        except OperationalError as e:
-            raise StorageError(f"cannot write the database {self.path}: {e.orig}") from e
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: committed on success, rolled back on any error (StorageError if unwritable)."""
+        return connection.write(self.conn, self.path)
 
     def close(self) -> None:
-        """Release connections (and the WAL's shared memory)."""
-        self.engine.dispose()
+        """Release the connection (and the WAL's shared memory)."""
+        self.conn.close()
 
 
-def _create(engine: Engine) -> None:
-    with engine.connect().execution_options(immediate=True) as conn, conn.begin():
-        SQLModel.metadata.create_all(conn)
-        conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+def _create(path: Path) -> None:
+    """Create the tables from the SQLModel definitions (imported here: only a new database needs them)."""
+    from sqlalchemy import create_engine, event
+    from sqlmodel import SQLModel
+
+    from quizapp.store.tables import meta_table
+
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", lambda dbapi, _record: connection.apply_pragmas(dbapi))
+    try:
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+    finally:
+        engine.dispose()
 
 
 def open_database(path: Path) -> Database:
@@ -91,13 +61,15 @@ def open_database(path: Path) -> Database:
     except OSError as e:
         raise StorageError(f"cannot create the folder for the database {path}: {e.strerror}") from e
     version = schema_version_of(path)
-    if version is not None and version < SCHEMA_VERSION:
-        migrate(path, version, datetime.now(UTC))
-    engine = create_db_engine(f"sqlite:///{path}")
     try:
         if version is None:
-            _create(engine)
-    except (DatabaseError, OperationalError) as e:
-        engine.dispose()
-        raise StorageError(f"cannot create the database {path}: {getattr(e, 'orig', e)}") from e
-    return Database(engine, path)
+            _create(path)
+        elif version < SCHEMA_VERSION:
+            migrate(path, version, datetime.now(UTC))
+        return Database(path)
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot open the database {path}: {e}") from e
+    except Exception as e:  # SQLAlchemy's errors, without importing SQLAlchemy to name them
+        if type(e).__module__.startswith("sqlalchemy"):
+            raise StorageError(f"cannot create the database {path}: {getattr(e, 'orig', e)}") from e
+        raise

@@ -18,8 +18,18 @@ from quizapp.store.backup import make_backup
 
 Migration = Callable[[sqlite3.Connection], None]
 
+
+
+def _stat_column_and_new_card_order(conn: sqlite3.Connection) -> None:
+    """Schema 2: deck files are skipped by size and mtime before hashing; new cards are indexed in
+    the order they are introduced (position, then deck), so the next new card needs no sort."""
+    conn.execute("ALTER TABLE deck ADD COLUMN file_stat VARCHAR NOT NULL DEFAULT ''")
+    conn.execute("DROP INDEX ix_card_new")
+    conn.execute("CREATE INDEX ix_card_new_order ON card (retired, suspended, state, position, deck_id)")
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [_stat_column_and_new_card_order]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 

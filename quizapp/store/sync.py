@@ -1,27 +1,33 @@
 """Syncing deck files into the database: new cards, edits that keep history, renames, retirement.
 
-Unchanged files are skipped by content hash, so a start-up with thousands of cards parses nothing.
-Any problem in any file means nothing is written.
+Unchanged files are skipped by size and mtime, then by content hash, so a start-up with
+thousands of cards reads no file and imports no YAML or pydantic. Any problem in any
+file means nothing is written (unless the caller asks to skip invalid files).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select, update
-
-from quizapp.decks.cards import CardSpec, card_specs
-from quizapp.decks.loader import LoadedDeck, check_unique_decks, file_hash, find_deck_files, load_deck_bytes
-from quizapp.decks.model import Deck
+from quizapp.decks.files import file_hash, find_deck_files
 from quizapp.errors import DeckError, DeckProblem
+from quizapp.store.connection import to_db
 from quizapp.store.database import Database
-from quizapp.store.tables import card_table, deck_table
+
+if TYPE_CHECKING:
+    from quizapp.decks.batch import PreparedDeck
+    from quizapp.decks.cards import CardSpec
 
 # Bump when the way cards are derived from a file changes, so every file is synced again.
 CARD_FORMAT = "1"
+RACY_NS = 2_000_000_000  # a file modified this recently may change again within the same mtime
 
 
 @dataclass
@@ -47,117 +53,146 @@ class SyncReport:
         )
 
 
+@dataclass(frozen=True)
+class _Known:
+    deck_id: str
+    stamp: str
+    stat: str
+
+
+@dataclass(frozen=True)
+class _Changed:
+    path: Path
+    raw: bytes
+    stamp: str
+    stat: str
+
+
 def _stamp(raw: bytes) -> str:
     return f"{CARD_FORMAT}:{file_hash(raw)}"
 
 
-def _read(paths: Sequence[Path]) -> tuple[dict[Path, bytes], list[DeckProblem]]:
-    raws, problems = {}, []
-    for path in paths:
-        try:
-            raws[path] = path.read_bytes()
-        except OSError as e:
-            problems.append(DeckProblem(path, 1, 1, f"cannot read file: {e.strerror}"))
-    return raws, problems
+def _stat_of(st: os.stat_result) -> str:
+    """Size and mtime, or "" when the file was modified too recently for its mtime to be trusted."""
+    if st.st_mtime_ns > time.time_ns() - RACY_NS:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def _apply_deck(conn: Connection, loaded: LoadedDeck, now: datetime, report: SyncReport) -> None:
-    """Bring one deck's rows in line with its file."""
-    deck = loaded.deck
-    values = dict(
-        title=deck.display_title,
-        description=deck.description,
-        topic=deck.topic or deck.deck,
-        source_path=str(loaded.path),
-        file_hash=loaded.file_hash,
-        synced_at=now,
+_CARD_CONTENT = "uid, deck_id, question_id, cloze, kind, topic, level, position, content, content_hash"
+_UPDATE_CARD = f"UPDATE card SET ({_CARD_CONTENT}, retired) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) WHERE id = ?"
+_INSERT_CARD = (
+    f"INSERT INTO card ({_CARD_CONTENT}, state, suspended, retired, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)"
+)
+_UPSERT_DECK = (
+    "INSERT INTO deck (id, title, description, topic, source_path, file_hash, file_stat, synced_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+    " description = excluded.description, topic = excluded.topic, source_path = excluded.source_path,"
+    " file_hash = excluded.file_hash, file_stat = excluded.file_stat, synced_at = excluded.synced_at"
+)
+
+
+def _content(spec: CardSpec) -> tuple[object, ...]:
+    return (
+        spec.uid,
+        spec.deck_id,
+        spec.question_id,
+        spec.cloze,
+        spec.kind,
+        spec.topic,
+        spec.level,
+        spec.position,
+        spec.content,
+        spec.content_hash,
     )
-    if conn.execute(select(deck_table.c.id).where(deck_table.c.id == deck.deck)).first():
-        conn.execute(update(deck_table).where(deck_table.c.id == deck.deck).values(**values))
-    else:
-        conn.execute(deck_table.insert().values(id=deck.deck, **values))
 
-    specs = card_specs(deck)
-    wanted = {spec.uid for spec in specs}
+
+def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed, now: str, report: SyncReport) -> None:
+    """Bring one deck's rows in line with its file."""
+    conn.execute(
+        _UPSERT_DECK,
+        (deck.deck_id, deck.title, deck.description, deck.topic, str(deck.path), changed.stamp, changed.stat, now),
+    )
+    wanted = {spec.uid for spec in deck.cards}
     existing = {
-        row.uid: row
+        row[1]: row
         for row in conn.execute(
-            select(
-                card_table.c.id,
-                card_table.c.uid,
-                card_table.c.content_hash,
-                card_table.c.retired,
-                card_table.c.position,
-                card_table.c.deck_id,
-            ).where(card_table.c.deck_id == deck.deck)
+            "SELECT id, uid, content_hash, retired, position FROM card WHERE deck_id = ?", (deck.deck_id,)
         )
     }
     inserts = []
-    for spec in specs:
+    for spec in deck.cards:
         row = existing.get(spec.uid)
         if row is None:
             old = next((existing[o] for o in spec.old_uids if o in existing and o not in wanted), None)
             if old is not None:
-                conn.execute(
-                    update(card_table).where(card_table.c.id == old.id).values(**_content(spec), retired=False)
-                )
-                existing.pop(old.uid)
+                conn.execute(_UPDATE_CARD, (*_content(spec), old[0]))
+                existing.pop(old[1])
                 report.renamed += 1
-                continue
-            inserts.append({**_content(spec), "created_at": now})
+            else:
+                inserts.append((*_content(spec), now))
             continue
-        if row.retired:
+        card_id, _uid, content_hash, retired, position = row
+        if retired:
             report.revived += 1
-        elif row.content_hash != spec.content_hash:
+        elif content_hash != spec.content_hash:
             report.updated += 1
-        elif row.position == spec.position:
+        elif position == spec.position:
             continue
-        conn.execute(update(card_table).where(card_table.c.id == row.id).values(**_content(spec), retired=False))
-    if inserts:
-        conn.execute(card_table.insert(), inserts)
-        report.added += len(inserts)
-    gone = [
-        row.id for uid, row in existing.items() if uid not in wanted and not row.retired and row.deck_id == deck.deck
-    ]
-    if gone:
-        conn.execute(update(card_table).where(card_table.c.id.in_(gone)).values(retired=True))
-        report.retired += len(gone)
+        conn.execute(_UPDATE_CARD, (*_content(spec), card_id))
+    conn.executemany(_INSERT_CARD, inserts)
+    report.added += len(inserts)
+    gone = [(row[0],) for uid, row in existing.items() if uid not in wanted and not row[3]]
+    conn.executemany("UPDATE card SET retired = 1 WHERE id = ?", gone)
+    report.retired += len(gone)
 
 
-def _content(spec: CardSpec) -> dict[str, object]:
-    return dict(
-        uid=spec.uid,
-        deck_id=spec.deck_id,
-        question_id=spec.question_id,
-        cloze=spec.cloze,
-        kind=spec.kind,
-        topic=spec.topic,
-        level=spec.level,
-        position=spec.position,
-        content=spec.content,
-        content_hash=spec.content_hash,
-    )
-
-
-def _vanished(known: dict[str, tuple[str, str]], folders: Iterable[Path], present: set[str]) -> list[str]:
+def _vanished(known: dict[str, _Known], folders: Iterable[Path], present: set[str]) -> list[str]:
     """Decks whose file was in a synced folder and is gone (and that are not retired yet)."""
     return [
-        deck_id
-        for source, (deck_id, stamp) in known.items()
-        if stamp and source not in present and any(Path(source).is_relative_to(f) for f in folders)
+        k.deck_id
+        for source, k in known.items()
+        if k.stamp and source not in present and any(Path(source).is_relative_to(f) for f in folders)
     ]
 
 
-def _retire_decks(conn: Connection, deck_ids: list[str], report: SyncReport) -> None:
+def _retire_decks(conn: sqlite3.Connection, deck_ids: list[str], report: SyncReport) -> None:
     """Retire every card of these decks; their history stays for reports."""
     for deck_id in deck_ids:
-        result = conn.execute(
-            update(card_table)
-            .where(card_table.c.deck_id == deck_id, card_table.c.retired.is_(False))
-            .values(retired=True)
-        )
-        conn.execute(update(deck_table).where(deck_table.c.id == deck_id).values(file_hash=""))
+        result = conn.execute("UPDATE card SET retired = 1 WHERE deck_id = ? AND retired = 0", (deck_id,))
+        conn.execute("UPDATE deck SET file_hash = '', file_stat = '' WHERE id = ?", (deck_id,))
         report.retired += result.rowcount
+
+
+def _scan(
+    files: list[Path], known: dict[str, _Known]
+) -> tuple[list[tuple[str, Path]], list[_Changed], list[tuple[str, str]], list[DeckProblem]]:
+    """Split files into unchanged (deck id and path), changed, and unchanged files whose stat is to be
+    recorded; a file is read only when its size or mtime differ from the last sync."""
+    unchanged: list[tuple[str, Path]] = []
+    changed: list[_Changed] = []
+    restat: list[tuple[str, str]] = []
+    problems: list[DeckProblem] = []
+    for path in files:
+        previous = known.get(str(path))
+        try:
+            stat = _stat_of(path.stat())
+            if previous and previous.stamp and stat and stat == previous.stat:
+                unchanged.append((previous.deck_id, path))
+                continue
+            raw = path.read_bytes()
+        except OSError as e:
+            problems.append(DeckProblem(path, 1, 1, f"cannot read file: {e.strerror}"))
+            continue
+        stamp = _stamp(raw)
+        if previous and previous.stamp == stamp:
+            unchanged.append((previous.deck_id, path))
+            if stat != previous.stat:
+                restat.append((stat, str(path)))
+        else:
+            changed.append(_Changed(path, raw, stamp, stat))
+    return unchanged, changed, restat, problems
 
 
 def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_invalid: bool = False) -> SyncReport:
@@ -179,48 +214,38 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
     """
     files = [p.resolve() for p in find_deck_files(paths)]
     folders = [p.resolve() for p in paths if p.is_dir()]
-    raws, problems = _read(files)
     with db.read() as conn:
         known = {
-            source: (deck_id, stamp)
-            for deck_id, source, stamp in conn.execute(
-                select(deck_table.c.id, deck_table.c.source_path, deck_table.c.file_hash)
-            )
+            source: _Known(deck_id, stamp, stat)
+            for deck_id, source, stamp, stat in conn.execute("SELECT id, source_path, file_hash, file_stat FROM deck")
         }
-    report = SyncReport()
-    loaded: list[LoadedDeck] = []
-    unchanged: list[LoadedDeck] = []
-    for path, raw in raws.items():
-        stamp = _stamp(raw)
-        previous = known.get(str(path))
-        if previous and previous[1] == stamp:
-            report.files_skipped += 1
-            unchanged.append(LoadedDeck(path, _placeholder(previous[0]), stamp))
-            continue
-        try:
-            loaded.append(LoadedDeck(path, load_deck_bytes(raw, path), stamp))
-        except DeckError as e:
-            problems.extend(e.problems)
-    duplicates = check_unique_decks([*unchanged, *loaded])
-    problems.extend(duplicates)
+    unchanged, changed, restat, problems = _scan(files, known)
+    report = SyncReport(files_skipped=len(unchanged))
+    prepared: list[PreparedDeck] = []
+    if changed:
+        from quizapp.decks.batch import prepare_all
+        from quizapp.decks.loader import check_unique_decks
+
+        prepared, invalid = prepare_all([(c.path, c.raw) for c in changed])
+        problems.extend(invalid)
+        duplicates = check_unique_decks([*unchanged, *((d.deck_id, d.path) for d in prepared)])
+        problems.extend(duplicates)
+        clashing = {p.path for p in duplicates}
+        prepared = [d for d in prepared if d.path not in clashing]
+        unchanged = [(deck_id, path) for deck_id, path in unchanged if path not in clashing]
     if problems and not skip_invalid:
         raise DeckError(problems)
     report.problems = problems
-    clashing = {p.path for p in duplicates}
-    loaded = [d for d in loaded if d.path not in clashing]
-    unchanged = [d for d in unchanged if d.path not in clashing]
-    report.files_loaded = len(loaded)
-    report.deck_ids = [d.deck.deck for d in [*unchanged, *loaded]]
-    loaded_ids = {d.deck.deck for d in loaded}
+    report.files_loaded = len(prepared)
+    report.deck_ids = [*(deck_id for deck_id, _ in unchanged), *(d.deck_id for d in prepared)]
+    loaded_ids = {d.deck_id for d in prepared}
     vanished = [d for d in _vanished(known, folders, {str(p) for p in files}) if d not in loaded_ids]
-    if loaded or vanished:
+    if prepared or vanished or restat:
+        by_path = {c.path: c for c in changed}
+        stamp = to_db(now)
         with db.write() as conn:
-            for deck in loaded:
-                _apply_deck(conn, deck, now, report)
+            for deck in prepared:
+                _apply_deck(conn, deck, by_path[deck.path], stamp, report)
             _retire_decks(conn, vanished, report)
+            conn.executemany("UPDATE deck SET file_stat = ? WHERE source_path = ?", restat)
     return report
-
-
-def _placeholder(deck_id: str) -> Deck:
-    """A deck standing for an unchanged file: only its id is needed (for the duplicate check)."""
-    return Deck.model_construct(format=1, deck=deck_id, questions=[])

@@ -4,20 +4,12 @@ the app starts and reports without re-parsing YAML, and retired cards can still 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Index, TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-class CardState(IntEnum):
-    """Our card states: py-fsrs's three plus New (never reviewed)."""
-
-    New = 0
-    Learning = 1
-    Review = 2
-    Relearning = 3
+from quizapp.store.states import CardState
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -55,6 +47,7 @@ class DeckRow(SQLModel, table=True):
     topic: str = ""
     source_path: str = Field(default="", index=True)
     file_hash: str = ""
+    file_stat: str = ""  # size and mtime when the hash was taken: an unchanged file is not even read
     synced_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -64,7 +57,7 @@ class CardRow(SQLModel, table=True):
     __tablename__ = "card"
     __table_args__ = (
         Index("ix_card_due", "retired", "suspended", "state", "due"),
-        Index("ix_card_new", "retired", "suspended", "state", "deck_id", "position"),
+        Index("ix_card_new_order", "retired", "suspended", "state", "position", "deck_id"),
         Index("ix_card_question", "deck_id", "question_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

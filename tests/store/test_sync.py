@@ -5,25 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from quizapp.errors import DeckError, StorageError
 from quizapp.scheduling import Grade, ReviewScheduler
 from quizapp.store.database import open_database
+from quizapp.store.migrations import SCHEMA_VERSION
 from quizapp.store.sync import sync_decks
-from quizapp.store.tables import card_table, review_table
 from tests.conftest import Clock
 
 
 def cards(db) -> dict[str, tuple[int, bool, str]]:  # type: ignore[no-untyped-def]
     with db.read() as conn:
-        rows = conn.execute(select(card_table.c.uid, card_table.c.id, card_table.c.retired, card_table.c.content))
-        return {uid: (id_, retired, content) for uid, id_, retired, content in rows}
+        rows = conn.execute("SELECT uid, id, retired, content FROM card")
+        return {uid: (id_, bool(retired), content) for uid, id_, retired, content in rows}
 
 
 def review_count(db) -> int:  # type: ignore[no-untyped-def]
     with db.read() as conn:
-        return conn.execute(select(func.count()).select_from(review_table)).scalar_one()
+        return int(conn.execute("SELECT count(*) FROM review").fetchone()[0])
 
 
 def answer_first(scheduler: ReviewScheduler) -> int:
@@ -113,8 +112,9 @@ def test_deleted_deck_file_retires_its_cards(db, deck_dir: Path, clock: Clock) -
 def test_database_is_wal_with_a_schema_version(tmp_path: Path) -> None:
     db = open_database(tmp_path / "q.db")
     with db.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("SELECT value FROM meta WHERE key='schema_version'").scalar() == "1"
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     db.close()
 
 

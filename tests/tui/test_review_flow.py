@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sqlalchemy import select
 from textual.widgets import Markdown, SelectionList
 
-from quizapp.store.tables import card_table, review_table
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
@@ -17,11 +15,7 @@ from quizapp.tui.screens.summary import SummaryScreen
 
 def reviews(app: QuizApp) -> list[tuple[str, int]]:
     with app.library.db.read() as conn:
-        rows = conn.execute(
-            select(card_table.c.uid, review_table.c.rating)
-            .join(card_table, card_table.c.id == review_table.c.card_id)
-            .order_by(review_table.c.id)
-        )
+        rows = conn.execute("SELECT c.uid, r.rating FROM review r JOIN card c ON c.id = r.card_id ORDER BY r.id")
         return [(uid, rating) for uid, rating in rows]
 
 
@@ -93,10 +87,9 @@ async def test_session_ends_with_a_summary_then_home(make_app: Callable[..., Qui
 
 
 def hidden(app: QuizApp) -> list[str]:
-    c = card_table.c
     with app.library.db.read() as conn:
-        rows = conn.execute(select(c.uid).where((c.suspended.is_(True)) | (c.buried_until.is_not(None))))
-        return list(rows.scalars())
+        rows = conn.execute("SELECT uid FROM card WHERE suspended OR buried_until IS NOT NULL ORDER BY id")
+        return [uid for (uid,) in rows]
 
 
 async def test_suspend_and_bury_take_the_card_out_and_undo_brings_it_back(make_app: Callable[..., QuizApp]) -> None:

@@ -6,10 +6,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import event, select
 from textual.widgets import Markdown
 
-from quizapp.store.tables import review_table
 from quizapp.tui.app import QuizApp
 
 
@@ -17,23 +15,16 @@ async def test_answer_on_a_read_only_database_says_not_saved_and_can_be_retried(
     make_app: Callable[..., QuizApp],
 ) -> None:
     app = make_app()
-    engine = app.library.db.engine
-    engine.dispose()
-
-    def read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only disk
-
-    event.listen(engine, "connect", read_only)
+    conn = app.library.db.conn
+    conn.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only disk
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "space", "3")
         await pilot.pause()
         assert any("not saved" in (n.title or "") for n in app._notifications)
         assert "q(xₜ|x₀)" in re.sub(r"\\(.)", r"\1", app.screen.query_one("#prompt", Markdown).source)  # card kept
-        event.remove(engine, "connect", read_only)
-        engine.dispose()  # writable again: the same key saves the answer
+        conn.execute("PRAGMA query_only = OFF")  # writable again: the same key saves the answer
         await pilot.press("3")
-    with app.library.db.read() as conn:
-        assert len(conn.execute(select(review_table.c.id)).all()) == 1
+    assert conn.execute("SELECT count(*) FROM review").fetchone() == (1,)
 
 
 async def test_deck_text_is_never_markup(make_app: Callable[..., QuizApp], deck_dir: Path) -> None:

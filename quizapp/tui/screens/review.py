@@ -19,7 +19,7 @@ from quizapp.errors import QuizError
 from quizapp.mathtext import render_plain_math
 from quizapp.scheduling import Grade, StudyCard
 from quizapp.session import Answered, Hidden, Session
-from quizapp.store.tables import CardState
+from quizapp.store.states import CardState
 from quizapp.tui import faces
 from quizapp.tui.launch import Library
 from quizapp.tui.screens.summary import SummaryScreen

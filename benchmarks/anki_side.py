@@ -1,0 +1,251 @@
+"""The Anki half of the side-by-side benchmark: the same decks and the same review history, run through the
+`anki` package (the desktop app's Rust backend) on the same machine.
+
+Cloze questions use Anki's own Cloze notetype, so both apps hold one card per cloze deletion.
+Usage (internal, timed by `import_seconds`): python benchmarks/anki_side.py import CSV COLLECTION
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+DEFAULT_DECK = 1
+FSRS6_DECAY = 0.1542  # what fsrs 6 (quizapp's scheduler) uses with default parameters
+CSV_HEADER = "#separator:Comma\n#html:false\n#notetype column:1\n#tags column:4\n"
+CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::[^}]*)?\}\}")
+DAY = 86400
+
+
+def available() -> bool:
+    """True when the `anki` package can be imported (the benchmark skips Anki otherwise)."""
+    try:
+        import anki  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _row(question: dict[str, Any]) -> list[str]:
+    """One deck question as a CSV row: notetype, front, back, tags."""
+    tags = str(question.get("topic", "")).replace("/", "::")
+    kind = question.get("type", "open")
+    if kind == "cloze":
+        return ["Cloze", question["text"].strip(), "", tags]
+    if kind == "choice":
+        choices = "\n".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(question["choices"]))
+        correct = question["choices"][question["correct"]]
+        return ["Basic", f"{question['prompt'].strip()}\n{choices}", f"{correct}\n{question['explanation']}", tags]
+    points = "\n".join(f"- {point}" for point in question.get("key_points", []))
+    return ["Basic", question["prompt"].strip(), f"{question['answer'].strip()}\n{points}", tags]
+
+
+def write_csv(deck_dir: Path, out: Path) -> int:
+    """Convert every question of the YAML decks to a CSV that Anki's importer reads; returns the row count."""
+    import yaml  # here, not at the top, so the timed import process does not pay for it
+
+    rows = 0
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        handle.write(CSV_HEADER)
+        writer = csv.writer(handle)
+        for path in sorted(deck_dir.glob("*.yaml")):
+            for question in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["questions"]:
+                writer.writerow(_row(question))
+                rows += 1
+    return rows
+
+
+def _expected_cards(csv_path: Path) -> int:
+    """Cards the CSV should produce: one per Basic row, one per distinct cloze number."""
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        for _ in range(CSV_HEADER.count("\n")):
+            handle.readline()
+        rows = list(csv.reader(handle))
+    return sum(len({m[0] for m in CLOZE.findall(row[1])}) if row[0] == "Cloze" else 1 for row in rows)
+
+
+def _import_main(csv_path: str, collection_path: str) -> None:
+    """What a user's import costs: open a fresh collection, run Anki's CSV import, close."""
+    from anki.collection import Collection, ImportCsvRequest
+
+    col = Collection(collection_path)
+    try:
+        metadata = col.get_csv_metadata(csv_path, None)  # reads the #notetype/#tags column headers
+        metadata.deck_id = DEFAULT_DECK
+        col.import_csv(ImportCsvRequest(path=csv_path, metadata=metadata))
+    finally:
+        col.close()
+
+
+def _fresh(path: Path) -> None:
+    """Remove a collection and its side files so every run starts from nothing."""
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), path.with_suffix(".media.db")):
+        side.unlink(missing_ok=True)
+    shutil.rmtree(path.with_suffix(".media"), ignore_errors=True)
+
+
+def import_seconds(csv_path: Path, workdir: Path) -> float:
+    """Wall time of a whole import process (start-up, import, close), checked by counting the cards after."""
+    from anki.collection import Collection
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    collection_path = workdir / "import.anki2"
+    _fresh(collection_path)
+    command = [sys.executable, str(Path(__file__).resolve()), "import", str(csv_path), str(collection_path)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - started
+    expected, col = _expected_cards(csv_path), Collection(str(collection_path))
+    try:
+        cards = col.card_count()
+    finally:
+        col.close()
+    if cards != expected:
+        raise RuntimeError(f"Anki imported {cards} cards, expected {expected}")
+    return seconds
+
+
+def _epoch(text: str | None) -> float | None:
+    """quizapp's UTC text timestamps as epoch seconds."""
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+def _interval(seconds: float) -> int:
+    """Anki's revlog interval: days when a day or longer, else negative seconds."""
+    return round(seconds / DAY) if seconds >= DAY else -max(1, round(seconds))
+
+
+def _checksum(text: str) -> int:
+    """Anki's duplicate-check checksum of a note's first field (plain text here, so no HTML to strip)."""
+    return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
+
+
+def _build(quizapp_db: Path, path: Path) -> Collection:
+    """A collection shaped like the quizapp database: its cards, their FSRS state and the whole review log."""
+    from anki.collection import Collection
+
+    _fresh(path)
+    col = Collection(str(path))
+    col.set_config("fsrs", True)  # BoolKey::Fsrs, the switch the deck options screen flips
+    conf = col.decks.config_dict_for_deck_id(DEFAULT_DECK)
+    conf["new"]["perDay"] = conf["rev"]["perDay"] = 9999
+    col.decks.update_config(conf)
+    col.decks.select(DEFAULT_DECK)
+    steps = {1: len(conf["new"]["delays"]), 3: len(conf["lapse"]["delays"])}
+    mid, today, cutoff, now = col.models.by_name("Basic")["id"], col.sched.today, col.sched.day_cutoff, time.time()
+    day = lambda t: today + math.floor((t - (cutoff - DAY)) / DAY)  # noqa: E731  Anki's day number of a moment
+
+    source = sqlite3.connect(f"file:{quizapp_db}?mode=ro", uri=True)
+    lapsed = "select card_id, count(*), sum(rating = 1 and state_before = 2) from review group by card_id"
+    counts = {cid: (reps, lapses) for cid, reps, lapses in source.execute(lapsed)}
+    notes: list[list[Any]] = []
+    cards: list[list[Any]] = []
+    query = "select id, uid, state, step, stability, difficulty, due, last_review, suspended, retired, position"
+    for cid, uid, state, step, stability, difficulty, due, last, suspended, retired, position in source.execute(
+        f"{query} from card"
+    ):
+        due_at, last_at = _epoch(due) or now, _epoch(last)
+        data: dict[str, Any] = {}
+        if stability is not None:
+            data = {"s": round(stability, 4), "d": round(difficulty, 4), "dr": conf["desiredRetention"]}
+            data |= {"decay": FSRS6_DECAY, **({"lrt": int(last_at)} if last_at else {})}
+        ivl, left = 0, 0
+        if state == 0:
+            queue, due_value = 0, position
+        elif state == 2:
+            queue, due_value = 2, day(due_at)
+            ivl = max(1, round((due_at - last_at) / DAY) if last_at else round(stability or 1))
+        else:  # learning or relearning: intraday by timestamp, later days by day number
+            queue, due_value = (1, int(due_at)) if due_at < cutoff else (3, day(due_at))
+            left = max(1, steps[state] - (step or 0))
+            ivl = max(1, round(stability or 1)) if state == 3 else 0
+        queue = -1 if suspended or retired else queue
+        notes.append([cid, uid, mid, int(now), -1, "", f"{uid}\x1fback of {uid}", uid, _checksum(uid), 0, ""])
+        state_columns = [state, queue, due_value, ivl, 2500 if state else 0, *counts.get(cid, (0, 0)), left]
+        cards.append([cid, cid, DEFAULT_DECK, 0, int(now), -1, *state_columns, 0, 0, 0, json.dumps(data)])
+
+    revlog: list[list[Any]] = []
+    used: set[int] = set()
+    last_ivl: dict[int, int] = {}
+    kinds = {0: 0, 1: 0, 2: 1, 3: 2}
+    for cid, rating, at, taken, before, difficulty, due_after in source.execute(
+        "select card_id, rating, reviewed_at, duration_ms, state_before, difficulty_after, due_after"
+        " from review order by reviewed_at, id"
+    ):
+        moment = _epoch(at) or now
+        rid = int(moment * 1000)
+        while rid in used:
+            rid += 1
+        used.add(rid)
+        ivl = _interval((_epoch(due_after) or moment) - moment)
+        factor = round(((difficulty - 1) / 9 + 0.1) * 1000) if difficulty is not None else 0
+        revlog.append([rid, cid, -1, rating, ivl, last_ivl.get(cid, 0), factor, taken or 10000, kinds[before]])
+        last_ivl[cid] = ivl
+    source.close()
+
+    def insert() -> None:
+        col.db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", notes)
+        col.db.executemany("insert into cards values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        for start in range(0, len(revlog), 100_000):
+            col.db.executemany("insert into revlog values (?,?,?,?,?,?,?,?,?)", revlog[start : start + 100_000])
+
+    col.db.transact(insert)
+    if not col.sched.get_queued_cards(fetch_limit=1).cards:
+        col.close()
+        raise RuntimeError(f"Anki's queue is empty after building {len(cards)} cards (today={today})")
+    return col
+
+
+def answer_latencies(quizapp_db: Path, workdir: Path, answers: int = 300, seed: int = 7) -> list[float]:
+    """Seconds per answer in Anki: fetch the next queued card, build the answer, answer it (mostly Good).
+
+    Durability: every backend operation (answer_card included) runs in `Collection::transact`, which wraps it
+    in `savepoint rust` ... `release rust`; with no outer transaction open, the release is the commit. The
+    collection is opened with journal_mode=WAL and SQLite's default synchronous=FULL, so the WAL is synced
+    on every commit: each answer is on disk when answer_card returns (there is no autosave timer any more;
+    Collection.save/autosave are deprecated no-ops). The first entry includes building the day's queue.
+    """
+    from anki.collection import Card  # importing anki.cards first is circular
+    from anki.scheduler_pb2 import CardAnswer
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    col = _build(quizapp_db, workdir / "answers.anki2")
+    ratings = random.Random(seed).choices(
+        [CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY], weights=[10, 5, 75, 10], k=answers
+    )
+    times: list[float] = []
+    try:
+        for rating in ratings:
+            started = time.perf_counter()
+            queued = col.sched.get_queued_cards(fetch_limit=1)
+            if not queued.cards:
+                raise RuntimeError(f"Anki ran out of cards after {len(times)} answers")
+            top = queued.cards[0]
+            card = Card(col, backend_card=top.card)
+            card.start_timer()
+            col.sched.answer_card(col.sched.build_answer(card=card, states=top.states, rating=rating))
+            times.append(time.perf_counter() - started)
+    finally:
+        col.close()
+    return times
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] != "import":
+        raise SystemExit("usage: anki_side.py import CSV COLLECTION")
+    _import_main(sys.argv[2], sys.argv[3])
