@@ -18,8 +18,7 @@ import fsrs
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import day_bounds
-from quizapp.decks.cards import question_from_content
-from quizapp.decks.model import Question
+from quizapp.decks.stored import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
 from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
@@ -49,7 +48,7 @@ class StudyCard:
     deck_id: str
     topic: str
     cloze: int | None
-    question: Question
+    question: StoredQuestion
     state: CardState
     step: int | None
     stability: float | None

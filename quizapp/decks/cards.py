@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from quizapp.decks import cloze
-from quizapp.decks.model import QUESTION_TYPES, ClozeQuestion, Deck, Question
+from quizapp.decks.model import ClozeQuestion, Deck
 
 
 @dataclass(frozen=True)
@@ -32,13 +31,6 @@ def card_uid(deck_id: str, question_id: str, cloze_number: int | None) -> str:
     """The card's identity: `<deck>/<id>` plus `#cN` for a cloze card."""
     base = f"{deck_id}/{question_id}"
     return base if cloze_number is None else f"{base}#c{cloze_number}"
-
-
-def question_from_content(content: str) -> Question:
-    """Rebuild the question stored with a card."""
-    data: dict[str, Any] = json.loads(content)
-    question: Question = QUESTION_TYPES[data["type"]].model_validate(data)  # type: ignore[assignment]
-    return question
 
 
 def card_specs(deck: Deck) -> list[CardSpec]:

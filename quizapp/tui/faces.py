@@ -6,22 +6,22 @@ Kept free of Textual so it can be tested (and reused by reports) on its own.
 from __future__ import annotations
 
 from quizapp.decks import cloze
-from quizapp.decks.model import ChoiceQuestion, ClozeQuestion, OpenQuestion, Question
+from quizapp.decks.stored import StoredChoice, StoredCloze, StoredOpen, StoredQuestion
 from quizapp.mathtext import render_math
 
 LETTERS = "abcdefgh"
 
 
-def front(question: Question, cloze_number: int | None) -> str:
+def front(question: StoredQuestion, cloze_number: int | None) -> str:
     """The question side."""
-    if isinstance(question, ClozeQuestion):
+    if isinstance(question, StoredCloze):
         masked = cloze.mask(question.text, cloze_number or 1, reveal=False)
         context = f"{question.prompt.strip()}\n\n" if question.prompt else ""
         return render_math(context + masked)
     return render_math(question.prompt)
 
 
-def choice_list(question: ChoiceQuestion, picked: frozenset[int], revealed: bool) -> str:
+def choice_list(question: StoredChoice, picked: frozenset[int], revealed: bool) -> str:
     """The choices labelled a), b), ...; after the reveal, right ones ticked and wrong picks crossed."""
     lines = []
     for index, text in enumerate(question.choices):
@@ -36,11 +36,11 @@ def choice_list(question: ChoiceQuestion, picked: frozenset[int], revealed: bool
     return "\n".join(lines)
 
 
-def back(question: Question, cloze_number: int | None) -> str:
+def back(question: StoredQuestion, cloze_number: int | None) -> str:
     """The answer side: model answer, explanation, or the filled-in cloze text."""
-    if isinstance(question, OpenQuestion):
+    if isinstance(question, StoredOpen):
         return render_math(question.answer)
-    if isinstance(question, ChoiceQuestion):
+    if isinstance(question, StoredChoice):
         right = ", ".join(f"{LETTERS[i]})" for i in sorted(question.correct_set))
         explanation = f"\n\n{question.explanation}" if question.explanation else ""
         return render_math(f"**Answer: {right}**{explanation}")
@@ -49,7 +49,7 @@ def back(question: Question, cloze_number: int | None) -> str:
     return render_math(filled + extra)
 
 
-def extras(question: Question) -> str:
+def extras(question: StoredQuestion) -> str:
     """Follow-ups and references, shown under the answer."""
     parts = []
     if question.follow_ups:
@@ -59,6 +59,6 @@ def extras(question: Question) -> str:
     return "\n\n".join(parts)
 
 
-def grade_is_right(question: ChoiceQuestion, picked: frozenset[int]) -> bool:
+def grade_is_right(question: StoredChoice, picked: frozenset[int]) -> bool:
     """A pick is right when it is exactly the set of correct choices."""
     return picked == question.correct_set

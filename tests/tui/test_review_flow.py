@@ -104,3 +104,23 @@ async def test_suspend_and_bury_take_the_card_out_and_undo_brings_it_back(make_a
         assert "adaLN-Zero" in markdown_text(app, "#prompt") and hidden(app) == ["mini/forward-closed-form"]
         await pilot.press("u")
         assert "q(xₜ|x₀)" in markdown_text(app, "#prompt") and hidden(app) == []
+
+
+async def test_review_started_for_a_deck_goes_home_when_done(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app(deck="mini")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, ReviewScreen)  # the first card comes without building home
+        assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
+        await pilot.press("q")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter", "space", "3", "q")
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
+
+
+async def test_unknown_start_deck_is_reported_on_home(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app(deck="nope")
+    async with app.run_test(size=(80, 24)):
+        assert isinstance(app.screen, HomeScreen)
+        assert any("no deck 'nope'" in str(n.message) for n in app._notifications)

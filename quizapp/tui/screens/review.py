@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from quizapp.decks.model import ChoiceQuestion
+from quizapp.decks.stored import StoredChoice
 from quizapp.errors import QuizError
 from quizapp.mathtext import render_plain_math
 from quizapp.scheduling import Grade, StudyCard
@@ -23,6 +24,9 @@ from quizapp.store.states import CardState
 from quizapp.tui import faces
 from quizapp.tui.launch import Library
 from quizapp.tui.screens.summary import SummaryScreen
+
+if TYPE_CHECKING:
+    from quizapp.tui.app import QuizApp
 
 PAST = {"suspend": "suspended", "bury": "buried"}
 STATE_NAMES = {
@@ -120,8 +124,8 @@ class ReviewScreen(Screen[None]):
         )
         await self.query_one("#prompt", Markdown).update(faces.front(question, card.cloze))
         choices = self.query_one("#choices", Markdown)
-        choices.display = isinstance(question, ChoiceQuestion)
-        if isinstance(question, ChoiceQuestion):
+        choices.display = isinstance(question, StoredChoice)
+        if isinstance(question, StoredChoice):
             await choices.update(faces.choice_list(question, self.picked, revealed=False))
         self.query_one("#back").display = False
         card_view = self.query_one("#card", VerticalScroll)
@@ -140,7 +144,7 @@ class ReviewScreen(Screen[None]):
             return
         self.revealed = True
         question = card.question
-        if isinstance(question, ChoiceQuestion):
+        if isinstance(question, StoredChoice):
             await self.query_one("#choices", Markdown).update(faces.choice_list(question, self.picked, revealed=True))
             if self.picked:
                 self.suggested = Grade.Good if faces.grade_is_right(question, self.picked) else Grade.Again
@@ -153,7 +157,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#key-points-label").display = bool(question.key_points)
         await self.query_one("#extras", Markdown).update(faces.extras(question))
         self.query_one("#back").display = True
-        if not isinstance(question, ChoiceQuestion):  # a choice card keeps its prompt and marked choices in view
+        if not isinstance(question, StoredChoice):  # a choice card keeps its prompt and marked choices in view
             self.call_after_refresh(self._scroll_to_answer, card.id)
         self.update_grade_bar()
         self.refresh_bindings()
@@ -177,7 +181,7 @@ class ReviewScreen(Screen[None]):
             bar.update("")
             return
         if not self.revealed:
-            if isinstance(card.question, ChoiceQuestion):
+            if isinstance(card.question, StoredChoice):
                 several = len(card.question.correct_set) > 1
                 letters = faces.LETTERS[: len(card.question.choices)]
                 hint = f"pick {letters[0]}–{letters[-1]}" + (" (several), then space" if several else "")
@@ -205,7 +209,7 @@ class ReviewScreen(Screen[None]):
         if action == "pick":
             question = card.question if card else None
             index = parameters[0] if parameters and isinstance(parameters[0], int) else 0
-            return isinstance(question, ChoiceQuestion) and not self.revealed and index < len(question.choices)
+            return isinstance(question, StoredChoice) and not self.revealed and index < len(question.choices)
         if action == "undo":
             return self.session.last is not None
         if action in ("suspend", "bury"):
@@ -225,7 +229,7 @@ class ReviewScreen(Screen[None]):
 
     async def action_pick(self, index: int) -> None:
         card = self.card
-        if card is None or self.revealed or not isinstance(card.question, ChoiceQuestion):
+        if card is None or self.revealed or not isinstance(card.question, StoredChoice):
             return
         question = card.question
         if len(question.correct_set) > 1:
@@ -297,6 +301,6 @@ class ReviewScreen(Screen[None]):
         if summary.reviewed:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
         else:
-            self.app.pop_screen()
+            cast("QuizApp", self.app).action_go_home()
             if queue_empty:
                 self.app.notify("Nothing due here right now.", timeout=3)

@@ -15,7 +15,7 @@ from quizapp.session import SessionSummary
 class SummaryScreen(Screen[None]):
     """Shown once a session ends; any of Enter/q/Escape goes home."""
 
-    BINDINGS = [Binding("enter,q,escape,space", "app.pop_screen", "Home")]
+    BINDINGS = [Binding("enter,q,escape,space", "app.go_home", "Home")]
 
     def __init__(self, summary: SessionSummary, title: str) -> None:
         super().__init__()
