@@ -1,6 +1,6 @@
-"""Time from launching `quizapp` to the first card painted, measured on a real pseudo-terminal.
+"""Time from launching `quizapp` to the first card painted, and the TUI's peak memory, on a real pseudo-terminal.
 
-Usage: python benchmarks/first_card.py [--db PATH] [--deck ID] [--runs N]
+Usage: python benchmarks/first_card.py [--db PATH] [--decks DIR] [--deck ID] [--runs N]
 """
 
 from __future__ import annotations
@@ -22,34 +22,74 @@ from pathlib import Path
 MARKER = b"show answer"
 
 
-def first_card_seconds(args: list[str], env: dict[str, str], timeout: float = 30) -> float:
-    """Seconds until the review screen's first card is on the terminal."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "quizapp", *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env={**env, "TERM": "xterm-256color"},
-        start_new_session=True,
-    )
-    os.close(slave)
-    output = bytearray()
-    try:
-        while MARKER not in output:
-            if time.perf_counter() - started > timeout:
-                raise TimeoutError(bytes(output[-500:]))
+class Tui:
+    """A `quizapp` process on a pseudo-terminal of 80x24."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "quizapp", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env={**env, "TERM": "xterm-256color"},
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.output = bytearray()
+
+    def wait_for(self, marker: bytes, timeout: float = 60) -> float:
+        """Seconds from launch until `marker` is on the terminal."""
+        start = len(self.output)
+        while marker not in self.output[start:]:
+            if time.perf_counter() - self.started > timeout:
+                raise TimeoutError(bytes(self.output[-500:]))
             try:
-                output.extend(os.read(master, 65536))
+                self.output.extend(os.read(self.master, 65536))
             except OSError:
-                raise RuntimeError(f"quizapp exited: {bytes(output[-500:])!r}") from None
-        return time.perf_counter() - started
+                raise RuntimeError(f"quizapp exited: {bytes(self.output[-500:])!r}") from None
+        return time.perf_counter() - self.started
+
+    def answer(self, count: int) -> None:
+        """Reveal and grade Good, `count` times, waiting for each next card."""
+        for _ in range(count):
+            os.write(self.master, b" ")
+            time.sleep(0.05)
+            os.write(self.master, b"3")
+            self.wait_for(MARKER)
+
+    def peak_rss_mb(self) -> float:
+        """The process's peak resident memory so far (VmHWM)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        return kb / 1024
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        os.close(self.master)
+
+
+def first_card_seconds(args: list[str], env: dict[str, str], timeout: float = 60) -> float:
+    """Seconds until the review screen's first card is on the terminal."""
+    tui = Tui(args, env)
+    try:
+        return tui.wait_for(MARKER, timeout)
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        os.close(master)
+        tui.close()
+
+
+def peak_rss_mb(args: list[str], env: dict[str, str], answers: int = 20) -> float:
+    """Peak memory of the TUI after its first card and `answers` answers."""
+    tui = Tui(args, env)
+    try:
+        tui.wait_for(MARKER)
+        tui.answer(answers)
+        return tui.peak_rss_mb()
+    finally:
+        tui.close()
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,25 @@ def test_light_commands_import_neither_textual_nor_sqlalchemy(args: list[str]) -
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.splitlines()[-1] == "HEAVY []"
+
+
+def test_start_with_unchanged_decks_imports_no_orm_yaml_or_pydantic(tmp_path: Path) -> None:
+    """The daily start-up path: those imports alone would cost about 0.4 s."""
+    db = tmp_path / "q.db"
+    assert quizapp("--db", str(db), "import", str(MINI_DECKS), home=tmp_path).returncode == 0
+    code = (
+        "import sys\n"
+        "from quizapp.config import load_settings\n"
+        "from quizapp.tui.launch import open_library\n"
+        "import quizapp.tui.app\n"
+        f"library = open_library(load_settings({str(db)!r}, [{str(MINI_DECKS)!r}]))\n"
+        "assert library.scheduler.next_card() is not None and library.decks\n"
+        "heavy = {'sqlalchemy', 'sqlmodel', 'pydantic', 'yaml'}\n"
+        "print('HEAVY', sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    env = {**os.environ, "QUIZAPP_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.stdout.splitlines()[-1] == "HEAVY []", out.stderr
 
 
 def _truncated_copy(tmp_path: Path) -> Path:

@@ -47,8 +47,8 @@ class DeckRow(SQLModel, table=True):
     topic: str = ""
     source_path: str = Field(default="", index=True)
     file_hash: str = ""
-    file_stat: str = ""  # size and mtime when the hash was taken: an unchanged file is not even read
     synced_at: datetime = Field(sa_type=UTCDateTime)
+    file_stat: str = ""  # size and mtime when the hash was taken: an unchanged file is not even read
 
 
 class CardRow(SQLModel, table=True):

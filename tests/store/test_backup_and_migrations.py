@@ -41,6 +41,24 @@ def test_schema_1_database_opens_with_all_its_history(old_db: Path) -> None:
     assert history(old_db) == before
 
 
+def _shape(path: Path) -> tuple[dict[str, list[str]], set[tuple[str, str]]]:
+    """Columns of every table, and (index, table) pairs."""
+    with sqlite3.connect(path) as conn:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = {t: [row[1] for row in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+        indexes = set(conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"))
+    return columns, indexes
+
+
+def test_schema_1_is_migrated_to_the_schema_a_new_database_gets(old_db: Path, tmp_path: Path) -> None:
+    open_database(old_db).close()
+    open_database(tmp_path / "new.db").close()
+    assert _shape(old_db) == _shape(tmp_path / "new.db")
+    with sqlite3.connect(old_db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    assert [p.name.endswith(f"before-schema-{SCHEMA_VERSION}.db") for p in backups(old_db)] == [True]
+
+
 def test_migration_runs_in_order_after_a_backup_and_keeps_history(old_db: Path) -> None:
     before = history(old_db)
     steps = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,59 @@ def test_unchanged_files_are_skipped(db, deck_dir: Path, clock: Clock) -> None: 
     sync_decks(db, [deck_dir], clock())
     again = sync_decks(db, [deck_dir], clock())
     assert (again.files_skipped, again.files_loaded, again.added, again.deck_ids) == (1, 0, 0, ["mini"])
+
+
+def _age(path: Path, seconds: float = 60) -> None:
+    """Date the file back, so its mtime is trusted (a just-written file may change within the same tick)."""
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def test_file_with_the_stat_of_its_last_sync_is_not_even_read(
+    db, deck_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    deck = deck_dir / "mini.yaml"
+    _age(deck)
+    sync_decks(db, [deck_dir], clock())
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self}") if self == deck else read(self))
+    again = sync_decks(db, [deck_dir], clock())
+    assert (again.files_skipped, again.files_loaded, again.deck_ids) == (1, 0, ["mini"])
+
+
+def test_touched_file_is_hashed_then_its_new_stat_kept(db, deck_dir: Path, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    deck = deck_dir / "mini.yaml"
+    sync_decks(db, [deck_dir], clock())
+    with db.read() as conn:
+        assert conn.execute("SELECT file_stat FROM deck").fetchone() == ("",)  # too recent to be trusted
+    _age(deck)
+    assert sync_decks(db, [deck_dir], clock()).files_skipped == 1  # same content: hashed, not parsed
+    with db.read() as conn:
+        (stat,) = conn.execute("SELECT file_stat FROM deck").fetchone()
+    assert stat == f"{deck.stat().st_size}:{deck.stat().st_mtime_ns}"
+
+
+def test_edit_with_an_old_mtime_is_still_seen(db, deck_dir: Path, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    deck = deck_dir / "mini.yaml"
+    _age(deck, 120)
+    sync_decks(db, [deck_dir], clock())
+    deck.write_text(deck.read_text().replace("Write the closed form", "State the closed form"))
+    _age(deck, 60)  # an editor or a checkout can set any mtime; a different one is enough
+    assert sync_decks(db, [deck_dir], clock()).updated == 1
+
+
+def test_parallel_parsing_gives_what_serial_parsing_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.generate import write_decks
+    from quizapp.decks import batch
+
+    files = write_decks(tmp_path / "decks", 300, per_file=100)
+    items = [(path, path.read_bytes()) for path in files]
+    items.append((tmp_path / "broken.yaml", b"format: 1\ndeck: broken\nquestions: [{id: x}]\n"))
+    serial = batch.prepare_all(items)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_BYTES", 0)
+    assert batch._workers(items) == min(len(items), os.cpu_count() or 1)
+    assert batch.prepare_all(items) == serial
+    assert len(serial[0]) == 3 and serial[1] and all(p.path.name == "broken.yaml" for p in serial[1])
 
 
 def test_edit_keeps_history(scheduler: ReviewScheduler, db, deck_dir: Path, clock: Clock) -> None:  # type: ignore[no-untyped-def]
