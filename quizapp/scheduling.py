@@ -185,13 +185,15 @@ class _QueueQueries:
             ("new", first(f"c.state = 0 AND {_FRESH}", "c.position, c.deck_id")),
             ("ahead", first("c.state IN (1, 3) AND c.due <= :ahead", "c.due")),
         ]
-        self.due_count = f"SELECT count(*) FROM card c WHERE {available} AND c.state != 0 AND c.due < :day_end"
-        self.new_count = f"SELECT count(*) FROM (SELECT 1 FROM card c WHERE {available} AND c.state = 0 LIMIT :cap)"
+        # Counts read index ranges (state, then due) and stop at the new-card limit, so they stay
+        # in milliseconds with 100k cards: "state != 0" or an uncapped count of new cards would scan them all.
+        due = f"{available} AND c.state IN (1, 2, 3) AND c.due < :day_end"
+        self.due_count = f"SELECT count(*) FROM card c WHERE {due}"
+        self.due_by_state = f"SELECT c.deck_id, c.state, count(*) FROM card c WHERE {due} GROUP BY c.deck_id, c.state"
+        new = f"SELECT 1 FROM card c WHERE {available} AND c.state = 0"
+        self.new_count = f"SELECT count(*) FROM ({new} LIMIT :cap)"
+        self.new_in_deck = f"SELECT count(*) FROM ({new} AND c.deck_id = :deck LIMIT :cap)"
         self.totals = f"SELECT c.deck_id, count(*) FROM card c WHERE {where} GROUP BY c.deck_id"
-        self.by_state = (
-            f"SELECT c.deck_id, c.state, count(*) FROM card c WHERE {available}"
-            " AND (c.state = 0 OR c.due < :day_end) GROUP BY c.deck_id, c.state"
-        )
 
 
 class ReviewScheduler:
@@ -272,14 +274,15 @@ class ReviewScheduler:
             new_left = self._new_left(conn, params)
             for deck_id, total in conn.execute(queries.totals, params):
                 counts[deck_id] = replace(counts[deck_id], total=total)
-            for deck_id, state, n in conn.execute(queries.by_state, params):
+            for deck_id, state, n in conn.execute(queries.due_by_state, params):
                 current = counts[deck_id]
-                if state == CardState.New:
-                    counts[deck_id] = replace(current, new=min(n, new_left))
-                elif state == CardState.Review:
+                if state == CardState.Review:
                     counts[deck_id] = replace(current, review=n)
                 else:
                     counts[deck_id] = replace(current, learning=current.learning + n)
+            for deck_id in deck_ids if new_left else ():
+                (new,) = conn.execute(queries.new_in_deck, {**params, "deck": deck_id, "cap": new_left}).fetchone()
+                counts[deck_id] = replace(counts[deck_id], new=new)
         return counts
 
     def reviewed_today(self) -> int:

@@ -59,10 +59,11 @@ class CardRow(SQLModel, table=True):
         Index("ix_card_due", "retired", "suspended", "state", "due"),
         Index("ix_card_new_order", "retired", "suspended", "state", "position", "deck_id"),
         Index("ix_card_question", "deck_id", "question_id"),
+        Index("ix_card_deck", "deck_id", "retired"),
     )
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
-    deck_id: str = Field(foreign_key="deck.id", index=True)
+    deck_id: str = Field(foreign_key="deck.id")
     question_id: str
     cloze: int | None = None
     kind: str
