@@ -164,17 +164,19 @@ class _QueueQueries:
 
     def __init__(self, deck_ids: tuple[str, ...] | None, topic: str | None) -> None:
         self.params: dict[str, object] = {}
-        scope = ["c.retired = 0"]
+        where = "c.retired = 0"
         if deck_ids is not None:
             names = [f":deck{i}" for i in range(len(deck_ids))]
             self.params.update({name[1:]: deck_id for name, deck_id in zip(names, deck_ids, strict=True)})
-            scope.append(f"c.deck_id IN ({', '.join(names) or 'NULL'})")
+            where += f" AND c.deck_id IN ({', '.join(names) or 'NULL'})"
+        in_topic = ""
         if topic:
             prefix = topic.rstrip("/") + "/"
             self.params.update(topic=topic, prefix=prefix, prefix_length=len(prefix))
-            scope.append("(c.topic = :topic OR substr(c.topic, 1, :prefix_length) = :prefix)")
-        where = " AND ".join(scope)
-        available = f"{where} AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
+            in_topic = " AND (c.topic = :topic OR substr(c.topic, 1, :prefix_length) = :prefix)"
+        where += in_topic
+        unhidden = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
+        available = f"{where} AND {unhidden}"
 
         def first(condition: str, order: str) -> str:
             return f"SELECT {_CARD_COLUMNS} FROM card c WHERE {available} AND {condition} ORDER BY {order} LIMIT 1"
@@ -190,9 +192,11 @@ class _QueueQueries:
         due = f"{available} AND c.state IN (1, 2, 3) AND c.due < :day_end"
         self.due_count = f"SELECT count(*) FROM card c WHERE {due}"
         self.due_by_state = f"SELECT c.deck_id, c.state, count(*) FROM card c WHERE {due} GROUP BY c.deck_id, c.state"
-        new = f"SELECT 1 FROM card c WHERE {available} AND c.state = 0"
-        self.new_count = f"SELECT count(*) FROM ({new} LIMIT :cap)"
-        self.new_in_deck = f"SELECT count(*) FROM ({new} AND c.deck_id = :deck LIMIT :cap)"
+        self.new_count = f"SELECT count(*) FROM (SELECT 1 FROM card c WHERE {available} AND c.state = 0 LIMIT :cap)"
+        self.new_in_deck = (  # an index range (deck, retired, suspended, state) read up to the limit
+            "SELECT count(*) FROM (SELECT 1 FROM card c WHERE c.deck_id = :deck AND c.retired = 0"
+            f" AND c.state = 0 AND {unhidden}{in_topic} LIMIT :cap)"
+        )
         self.totals = f"SELECT c.deck_id, count(*) FROM card c WHERE {where} GROUP BY c.deck_id"
 
 

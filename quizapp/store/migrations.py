@@ -28,7 +28,7 @@ def _stat_column_and_indexes_for_100k_cards(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX ix_card_new")
     conn.execute("CREATE INDEX ix_card_new_order ON card (retired, suspended, state, position, deck_id)")
     conn.execute("DROP INDEX ix_card_deck_id")
-    conn.execute("CREATE INDEX ix_card_deck ON card (deck_id, retired)")
+    conn.execute("CREATE INDEX ix_card_deck ON card (deck_id, retired, suspended, state)")
 
 
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.

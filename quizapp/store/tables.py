@@ -59,7 +59,7 @@ class CardRow(SQLModel, table=True):
         Index("ix_card_due", "retired", "suspended", "state", "due"),
         Index("ix_card_new_order", "retired", "suspended", "state", "position", "deck_id"),
         Index("ix_card_question", "deck_id", "question_id"),
-        Index("ix_card_deck", "deck_id", "retired"),
+        Index("ix_card_deck", "deck_id", "retired", "suspended", "state"),
     )
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
