@@ -23,6 +23,9 @@ Loc = tuple[str | int, ...]
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is 5-6x faster
 _RESOLVER = yaml.resolver.Resolver()
+# First characters of plain scalars that may resolve to something other than text (bool, int, null...):
+# any other plain scalar is text without asking the resolver, which is most of a deck.
+_MAYBE_TYPED = frozenset(_RESOLVER.yaml_implicit_resolvers) | {""}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
@@ -103,8 +106,8 @@ def decode(raw: bytes, path: Path) -> str:
 
 def _scalar(event: Any, path: Path) -> Any:
     tag = event.tag
-    if tag is None and not event.implicit[0]:
-        return event.value  # quoted or block scalar: text, the common case in decks
+    if tag is None and (not event.implicit[0] or event.value[:1] not in _MAYBE_TYPED):
+        return event.value  # quoted, block, or plain text that cannot be a number or a bool
     if tag is None or tag == "!":
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else _STR
     if tag == _STR:
@@ -180,15 +183,28 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 top = stack[-1] if stack else None
-                if top is not None and type(top.container) is dict and top.pending_key is None:
-                    if event.tag not in (None, "!", _STR):
-                        _scalar(event, path)  # refuses a non-plain tag on a key
-                    value = event.value  # keys are names as written: `on:` is not True
+                if top is not None and type(top.container) is dict:
+                    # Inlined attach() for the most frequent event: a key, or a scalar value in a mapping.
+                    mapping: dict[str, Any] = top.container  # type: ignore[assignment]
+                    if top.pending_key is None:
+                        if event.tag not in (None, "!", _STR):
+                            _scalar(event, path)  # refuses a non-plain tag on a key
+                        key = event.value  # keys are names as written: `on:` is not True
+                        if key in mapping:
+                            raise _fail(path, _pos(event.start_mark), f"duplicate key {key!r}")
+                        top.pending_key = key
+                        key_at[(*top.loc, key)] = event.start_mark
+                        value = key
+                    else:
+                        value = _scalar(event, path)
+                        value_at[(*top.loc, top.pending_key)] = event.start_mark
+                        mapping[top.pending_key] = value
+                        top.pending_key = None
                 else:
                     value = _scalar(event, path)
+                    attach(value, event.start_mark)
                 if event.anchor:
                     anchors[event.anchor] = value
-                attach(value, event.start_mark)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
                     raise _fail(path, _pos(event.start_mark), f"tag {event.tag!r} is not allowed: decks are plain YAML")
