@@ -180,7 +180,7 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
         cards.append([cid, cid, DEFAULT_DECK, 0, int(now), -1, *state_columns, 0, 0, 0, json.dumps(data)])
 
     revlog: list[list[Any]] = []
-    used: set[int] = set()
+    previous = 0
     last_ivl: dict[int, int] = {}
     kinds = {0: 0, 1: 0, 2: 1, 3: 2}
     for cid, rating, at, taken, before, difficulty, due_after in source.execute(
@@ -188,10 +188,7 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
         " from review order by reviewed_at, id"
     ):
         moment = _epoch(at) or now
-        rid = int(moment * 1000)
-        while rid in used:
-            rid += 1
-        used.add(rid)
+        rid = previous = max(int(moment * 1000), previous + 1)  # time order, so unique ids stay monotonic
         ivl = _interval((_epoch(due_after) or moment) - moment)
         factor = round(((difficulty - 1) / 9 + 0.1) * 1000) if difficulty is not None else 0
         revlog.append([rid, cid, -1, rating, ivl, last_ivl.get(cid, 0), factor, taken or 10000, kinds[before]])

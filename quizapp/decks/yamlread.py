@@ -185,7 +185,7 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
                 top = stack[-1] if stack else None
                 if top is not None and type(top.container) is dict:
                     # Inlined attach() for the most frequent event: a key, or a scalar value in a mapping.
-                    mapping: dict[str, Any] = top.container  # type: ignore[assignment]
+                    mapping: dict[str, Any] = top.container
                     if top.pending_key is None:
                         if event.tag not in (None, "!", _STR):
                             _scalar(event, path)  # refuses a non-plain tag on a key
