@@ -2,7 +2,8 @@
 `anki` package (the desktop app's Rust backend) on the same machine.
 
 Cloze questions use Anki's own Cloze notetype, so both apps hold one card per cloze deletion.
-Usage (internal, timed by `import_seconds`): python benchmarks/anki_side.py import CSV COLLECTION
+Its processes (timed from outside): python benchmarks/anki_side.py import CSV COLLECTION | first COLLECTION |
+answers COLLECTION N
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ FSRS6_DECAY = 0.1542  # what fsrs 6 (quizapp's scheduler) uses with default para
 CSV_HEADER = "#separator:Comma\n#html:false\n#notetype column:1\n#tags column:4\n"
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::[^}]*)?\}\}")
 DAY = 86400
+SEED = 7  # the same ratings every run
 
 
 def available() -> bool:
@@ -73,9 +75,7 @@ def write_csv(deck_dir: Path, out: Path) -> int:
 def _expected_cards(csv_path: Path) -> int:
     """Cards the CSV should produce: one per Basic row, one per distinct cloze number."""
     with csv_path.open(newline="", encoding="utf-8") as handle:
-        for _ in range(CSV_HEADER.count("\n")):
-            handle.readline()
-        rows = list(csv.reader(handle))
+        rows = list(csv.reader(handle))[CSV_HEADER.count("\n") :]  # header lines hold no quotes or commas
     return sum(len({m[0] for m in CLOZE.findall(row[1])}) if row[0] == "Cloze" else 1 for row in rows)
 
 
@@ -94,8 +94,9 @@ def _import_main(csv_path: str, collection_path: str) -> None:
 
 def _fresh(path: Path) -> None:
     """Remove a collection and its side files so every run starts from nothing."""
-    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), path.with_suffix(".media.db")):
-        side.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.with_suffix(".media.db2").unlink(missing_ok=True)
     shutil.rmtree(path.with_suffix(".media"), ignore_errors=True)
 
 
@@ -111,10 +112,8 @@ def import_seconds(csv_path: Path, workdir: Path) -> float:
     subprocess.run(command, check=True)
     seconds = time.perf_counter() - started
     expected, col = _expected_cards(csv_path), Collection(str(collection_path))
-    try:
-        cards = col.card_count()
-    finally:
-        col.close()
+    cards = col.card_count()
+    col.close()
     if cards != expected:
         raise RuntimeError(f"Anki imported {cards} cards, expected {expected}")
     return seconds
@@ -148,7 +147,10 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
     col.decks.select(DEFAULT_DECK)
     steps = {1: len(conf["new"]["delays"]), 3: len(conf["lapse"]["delays"])}
     mid, today, cutoff, now = col.models.by_name("Basic")["id"], col.sched.today, col.sched.day_cutoff, time.time()
-    day = lambda t: today + math.floor((t - (cutoff - DAY)) / DAY)  # noqa: E731  Anki's day number of a moment
+
+    def day(moment: float) -> int:
+        """Anki's day number (days since the collection was created, by its rollover hour) of a moment."""
+        return today + math.floor((moment - (cutoff - DAY)) / DAY)
 
     source = sqlite3.connect(f"file:{quizapp_db}?mode=ro", uri=True)
     lapsed = "select card_id, count(*), sum(rating = 1 and state_before = 2) from review group by card_id"
@@ -208,41 +210,102 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
     return col
 
 
-def answer_latencies(quizapp_db: Path, workdir: Path, answers: int = 300, seed: int = 7) -> list[float]:
+def build_collection(quizapp_db: Path, workdir: Path) -> Path:
+    """An Anki collection with the cards and the review history of `quizapp_db`; returns its path."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "collection.anki2"
+    _build(quizapp_db, path).close()
+    return path
+
+
+def _answer(col: Collection, rating: int) -> None:
+    """Fetch the next queued card and answer it, as the desktop app's reviewer does."""
+    from anki.collection import Card  # importing anki.cards first is circular
+
+    queued = col.sched.get_queued_cards(fetch_limit=1)
+    if not queued.cards:
+        raise RuntimeError("Anki ran out of cards")
+    top = queued.cards[0]
+    card = Card(col, backend_card=top.card)
+    card.start_timer()
+    col.sched.answer_card(col.sched.build_answer(card=card, states=top.states, rating=rating))
+
+
+def _ratings(answers: int) -> list[int]:
+    from anki.scheduler_pb2 import CardAnswer
+
+    choices = [CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY]
+    return random.Random(SEED).choices(choices, weights=[10, 5, 75, 10], k=answers)
+
+
+def answer_latencies(collection: Path, answers: int = 300) -> list[float]:
     """Seconds per answer in Anki: fetch the next queued card, build the answer, answer it (mostly Good).
 
     Durability: every backend operation (answer_card included) runs in `Collection::transact`, which wraps it
     in `savepoint rust` ... `release rust`; with no outer transaction open, the release is the commit. The
     collection is opened with journal_mode=WAL and SQLite's default synchronous=FULL, so the WAL is synced
     on every commit: each answer is on disk when answer_card returns (there is no autosave timer any more;
-    Collection.save/autosave are deprecated no-ops). The first entry includes building the day's queue.
+    Collection.save/autosave are deprecated no-ops). One untimed fetch first builds the day's queue, as
+    quizapp's measurement also fetches once before timing.
     """
-    from anki.collection import Card  # importing anki.cards first is circular
-    from anki.scheduler_pb2 import CardAnswer
+    from anki.collection import Collection
 
-    workdir.mkdir(parents=True, exist_ok=True)
-    col = _build(quizapp_db, workdir / "answers.anki2")
-    ratings = random.Random(seed).choices(
-        [CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY], weights=[10, 5, 75, 10], k=answers
-    )
+    col = Collection(str(collection))
     times: list[float] = []
     try:
-        for rating in ratings:
+        col.sched.get_queued_cards(fetch_limit=1)
+        for rating in _ratings(answers):
             started = time.perf_counter()
-            queued = col.sched.get_queued_cards(fetch_limit=1)
-            if not queued.cards:
-                raise RuntimeError(f"Anki ran out of cards after {len(times)} answers")
-            top = queued.cards[0]
-            card = Card(col, backend_card=top.card)
-            card.start_timer()
-            col.sched.answer_card(col.sched.build_answer(card=card, states=top.states, rating=rating))
+            _answer(col, rating)
             times.append(time.perf_counter() - started)
     finally:
         col.close()
     return times
 
 
+def _first_card_main(collection: str) -> None:
+    """Open the collection, fetch the first queued card and render its question (Anki's HTML)."""
+    from anki.collection import Card, Collection
+
+    col = Collection(collection)
+    top = col.sched.get_queued_cards(fetch_limit=1).cards[0]
+    Card(col, backend_card=top.card).question()
+    col.close()
+
+
+def first_card_seconds(collection: Path) -> float:
+    """Whole-process seconds to the first card's question, without the GUI (so a lower bound for Anki)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), "first", str(collection)], check=True)
+    return time.perf_counter() - started
+
+
+def _answers_main(collection: str, answers: int) -> None:
+    """Answer `answers` cards, then print this process's peak RSS in MB."""
+    import resource
+
+    from anki.collection import Collection
+
+    col = Collection(collection)
+    for rating in _ratings(answers):
+        _answer(col, rating)
+    col.close()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def peak_rss_mb(collection: Path, answers: int = 20) -> float:
+    """Peak memory of a process that opens the collection and answers `answers` cards (no GUI)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "answers", str(collection), str(answers)]
+    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()[-1])
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] != "import":
-        raise SystemExit("usage: anki_side.py import CSV COLLECTION")
-    _import_main(sys.argv[2], sys.argv[3])
+    match sys.argv[1:]:
+        case ["import", csv_file, collection_file]:
+            _import_main(csv_file, collection_file)
+        case ["first", collection_file]:
+            _first_card_main(collection_file)
+        case ["answers", collection_file, count]:
+            _answers_main(collection_file, int(count))
+        case _:
+            raise SystemExit("usage: anki_side.py import CSV COLLECTION | first COLLECTION | answers COLLECTION N")
