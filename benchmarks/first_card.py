@@ -9,6 +9,7 @@ import argparse
 import fcntl
 import os
 import pty
+import select
 import signal
 import statistics
 import struct
@@ -43,9 +44,11 @@ class Tui:
     def wait_for(self, marker: bytes, timeout: float = 60) -> float:
         """Seconds from launch until `marker` is on the terminal."""
         start = len(self.output)
+        deadline = time.perf_counter() + timeout
         while marker not in self.output[start:]:
-            if time.perf_counter() - self.started > timeout:
-                raise TimeoutError(bytes(self.output[-500:]))
+            left = deadline - time.perf_counter()
+            if left <= 0 or not select.select([self.master], [], [], left)[0]:
+                raise TimeoutError(f"no {marker!r} on the screen: {bytes(self.output[-300:])!r}")
             try:
                 self.output.extend(os.read(self.master, 65536))
             except OSError:

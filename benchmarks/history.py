@@ -2,8 +2,9 @@
 `fsrs.Scheduler` under a simple recall model, so each card's state is the one its logs lead to.
 
 The simulated user introduces cards at random moments of the year and reviews each card
-when it is due. Recall succeeds with probability R^k, where R is FSRS's retrievability at
-that moment and k a per-card hardness (lognormal around 1), so some cards lapse often.
+when it is due, until yesterday: today's reviews are left to do. Recall succeeds with
+probability R^k, where R is FSRS's retrievability at that moment and k a per-card hardness
+(lognormal around 1), so some cards lapse often.
 Cards are simulated one after another until the number of logs is reached; the rest stay new.
 
 Usage: python benchmarks/history.py DB --logs 1000000 [--days 365] [--seed 7]
@@ -79,8 +80,11 @@ def histories(card_ids: list[int], logs: int, days: int, end: datetime, seed: in
 
 
 def fill(db: Path, logs: int, days: int = 365, seed: int = 7, end: datetime | None = None) -> int:
-    """Give the cards of `db` a history of `logs` reviews ending at `end` (now); returns the logs written."""
-    end = end or datetime.now(UTC)
+    """Give the cards of `db` a history of `logs` reviews ending at `end`; returns the logs written.
+
+    By default the history ends a day ago, so today's reviews are waiting, as on a user's morning.
+    """
+    end = end or datetime.now(UTC) - timedelta(days=1)
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")  # generating data: durability does not matter here
     card_ids = [card_id for (card_id,) in conn.execute("SELECT id FROM card WHERE retired = 0 ORDER BY id")]

@@ -66,6 +66,11 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
+def count(n: int) -> str:
+    """1,000,000 as 1M, 112,021 as 112k."""
+    return f"{n / 1_000_000:g}M" if n >= 1_000_000 else f"{n // 1000}k" if n >= 1000 else str(n)
+
+
 def timed_runs(runs: int, action: Callable[[], float]) -> float:
     """Median of `runs` measurements."""
     return median([action() for _ in range(runs)])
@@ -102,7 +107,7 @@ def quizapp_answers(db_path: Path, answers: int, seed: int = 7) -> list[float]:
 
 def measure_size(questions: int, runs: int, answers: int, work: Path, env: dict[str, str], anki: bool) -> list[Row]:
     """Every measure at one size."""
-    label = f"{questions // 1000}k" if questions >= 1000 else str(questions)
+    label = count(questions)
     decks = work / f"decks-{questions}"
     if not decks.is_dir():
         write_decks(decks, questions)
@@ -146,7 +151,7 @@ def measure_size(questions: int, runs: int, answers: int, work: Path, env: dict[
         history.fill(work / "tmp.db", logs)
         (work / "tmp.db").rename(hist)
     cards = int(subprocess.check_output(["sqlite3", str(hist), "SELECT count(*) FROM card"]).strip() or 0)
-    what = f"{cards // 1000}k cards, {logs // 1000}k logs"
+    what = f"{count(cards)} cards, {count(logs)} logs"
     anki_collection = None
     if anki:
         anki_collection = anki_side.build_collection(hist, work / f"anki-{questions}")
@@ -188,7 +193,7 @@ def measure_size(questions: int, runs: int, answers: int, work: Path, env: dict[
     rss = first_card.peak_rss_mb(tui_args, env)
     theirs = anki_side.peak_rss_mb(anki_collection) if anki_collection else None
     rows.append(Row(f"peak RSS of the TUI, {what}", rss, theirs, "MB", "< 200 MB", rss < 200))
-    rows.append(Row(f"report over {logs // 1000}k logs", None, None, "s", "< 2 s"))
+    rows.append(Row(f"report over {count(logs)} logs", None, None, "s", "< 2 s"))
     return rows
 
 

@@ -219,6 +219,8 @@ class ReviewScheduler:
         self._fsrs = build_fsrs_scheduler(scheduler)
         self._preview = build_fsrs_scheduler(scheduler, fuzz=False)
         self._cache: dict[tuple[tuple[str, ...] | None, str | None], _QueueQueries] = {}
+        never = datetime.min.replace(tzinfo=UTC)
+        self._day: tuple[datetime, datetime, dict[str, str]] = (never, never, {})
 
     # --- the queue -------------------------------------------------------------------
 
@@ -229,11 +231,13 @@ class ReviewScheduler:
         return self._cache[key]
 
     def _times(self, queries: _QueueQueries | None = None) -> dict[str, object]:
+        """The query parameters: the filter's, now, the study day's bounds and the learn-ahead limit."""
         now = self.now()
-        day_start, day_end = day_bounds(now, self.review.day_start_hour, self.tz)
+        if not self._day[0] <= now < self._day[1]:  # local-time arithmetic, so once per study day
+            start, end = day_bounds(now, self.review.day_start_hour, self.tz)
+            self._day = (start, end, {"day_start": to_db(start), "day_end": to_db(end)})
         ahead = now + timedelta(minutes=self.review.learn_ahead_minutes)
-        times = {"now": now, "day_start": day_start, "day_end": day_end, "ahead": ahead}
-        return {**(queries.params if queries else {}), **{k: to_db(v) for k, v in times.items()}}
+        return {**(queries.params if queries else {}), **self._day[2], "now": to_db(now), "ahead": to_db(ahead)}
 
     def _new_left(self, conn: sqlite3.Connection, params: dict[str, object]) -> int:
         (introduced,) = conn.execute(_INTRODUCED_SINCE, params).fetchone()
