@@ -84,6 +84,7 @@ class Database:
 def _create(path: Path) -> None:
     """Create the tables from the SQLModel definitions (imported here: only a new database needs them)."""
     from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import SQLModel
 
     from quizapp.store.tables import meta_table
@@ -94,6 +95,8 @@ def _create(path: Path) -> None:
         with engine.begin() as conn:
             SQLModel.metadata.create_all(conn)
             conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+    except SQLAlchemyError as e:
+        raise StorageError(f"cannot create the database {path}: {getattr(e, 'orig', e)}") from e
     finally:
         engine.dispose()
 
@@ -117,7 +120,3 @@ def open_database(path: Path) -> Database:
         return Database(path)
     except sqlite3.Error as e:
         raise StorageError(f"cannot open the database {path}: {e}") from e
-    except Exception as e:  # SQLAlchemy's errors, without importing SQLAlchemy to name them
-        if type(e).__module__.startswith("sqlalchemy"):
-            raise StorageError(f"cannot create the database {path}: {getattr(e, 'orig', e)}") from e
-        raise
