@@ -35,7 +35,10 @@ class _Checkpointer:
         self.thread.start()
 
     def _run(self) -> None:
-        conn = connection.connect(self.path)
+        try:
+            conn = connection.connect(self.path)
+        except sqlite3.Error:
+            return  # answers still commit; the WAL is then checkpointed when quizapp closes
         try:
             while self.wanted.wait() and not self.stopping:
                 self.wanted.clear()
@@ -45,6 +48,7 @@ class _Checkpointer:
             conn.close()
 
     def stop(self) -> None:
+        """Finish the checkpoint under way, if any, and end the thread."""
         self.stopping = True
         self.wanted.set()
         self.thread.join(timeout=5)
