@@ -40,7 +40,8 @@ def card_history(
     """Every review of one card introduced at `start`, up to `end`."""
     hardness = rng.lognormvariate(0, 0.5)
     card = fsrs.Card(card_id=card_id, due=start)
-    now, logs = start, []
+    now = start
+    logs: list[Log] = []
     while now <= end:
         first = not logs
         p = 0.6 if first else scheduler.get_card_retrievability(card, now) ** hardness
