@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from quizapp.decks import cloze
-from quizapp.decks.files import file_hash, find_deck_files
+from quizapp.decks.files import find_deck_files
 from quizapp.decks.model import QUESTION_TYPES, Deck
 from quizapp.decks.yamlread import Loc, YamlDocument, decode, read_yaml
 from quizapp.errors import DeckError, DeckProblem
@@ -19,11 +19,10 @@ from quizapp.errors import DeckError, DeckProblem
 
 @dataclass(frozen=True)
 class LoadedDeck:
-    """A deck together with the file it came from and that file's content hash."""
+    """A deck together with the file it came from."""
 
     path: Path
     deck: Deck
-    file_hash: str
 
 
 def _problem(doc: YamlDocument, path: Path, loc: Loc, message: str, *, key: bool = False) -> DeckProblem:
@@ -164,7 +163,7 @@ def load_deck_file(path: Path) -> LoadedDeck:
         raw = path.read_bytes()
     except OSError as e:
         raise DeckError([DeckProblem(path, 1, 1, f"cannot read file: {e.strerror}")]) from e
-    return LoadedDeck(path, load_deck_bytes(raw, path), file_hash(raw))
+    return LoadedDeck(path, load_deck_bytes(raw, path))
 
 
 def check_unique_decks(decks: Iterable[tuple[str, Path]]) -> list[DeckProblem]:

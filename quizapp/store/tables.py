@@ -106,7 +106,4 @@ class ReviewRow(SQLModel, table=True):
     due_after: datetime = Field(sa_type=UTCDateTime)
 
 
-card_table = CardRow.__table__  # type: ignore[attr-defined]
-deck_table = DeckRow.__table__  # type: ignore[attr-defined]
-review_table = ReviewRow.__table__  # type: ignore[attr-defined]
 meta_table = Meta.__table__  # type: ignore[attr-defined]
