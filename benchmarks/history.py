@@ -22,16 +22,11 @@ from pathlib import Path
 
 import fsrs
 
+from quizapp.scheduling import LOG_ANSWER, SET_CARD_STATE
 from quizapp.store.connection import to_db
 
 Log = tuple[object, ...]  # the review table's columns after its id
 SOON = timedelta(days=1)
-_INSERT = (
-    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_before, step_before, stability_before,"
-    " difficulty_before, due_before, last_review_before, state_after, step_after, stability_after,"
-    " difficulty_after, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_UPDATE = "UPDATE card SET (state, step, stability, difficulty, due, last_review) = (?, ?, ?, ?, ?, ?) WHERE id = ?"
 
 
 def card_history(
@@ -94,9 +89,9 @@ def fill(db: Path, logs: int, days: int = 365, seed: int = 7, end: datetime | No
     for card_logs in histories(card_ids, logs, days, end, seed):
         if not card_logs:
             continue
-        conn.executemany(_INSERT, card_logs)
+        conn.executemany(LOG_ANSWER, card_logs)
         last = card_logs[-1]
-        conn.execute(_UPDATE, (*last[10:15], last[2], last[0]))
+        conn.execute(SET_CARD_STATE, (*last[10:15], last[2], last[0]))
         written += len(card_logs)
     conn.execute("COMMIT")
     conn.close()

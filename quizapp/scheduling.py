@@ -148,8 +148,11 @@ _FRESH = (
     " AND r.reviewed_at >= :day_start))"
 )
 _CARD_BY_ID = f"SELECT {_CARD_COLUMNS} FROM card WHERE id = ?"
-_SET_STATE = "UPDATE card SET (state, step, stability, difficulty, due, last_review) = (?, ?, ?, ?, ?, ?) WHERE id = ?"
-_LOG = (
+# The two writes of an answer; benchmarks/history.py writes simulated histories with the same statements.
+SET_CARD_STATE = (
+    "UPDATE card SET (state, step, stability, difficulty, due, last_review) = (?, ?, ?, ?, ?, ?) WHERE id = ?"
+)
+LOG_ANSWER = (
     "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_before, step_before, stability_before,"
     " difficulty_before, due_before, last_review_before, state_after, step_after, stability_after,"
     " difficulty_after, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -325,11 +328,11 @@ class ReviewScheduler:
             state_after = CardState(int(after.state))
             due_after, reviewed_at = to_db(after.due), to_db(now)
             conn.execute(
-                _SET_STATE,
+                SET_CARD_STATE,
                 (int(state_after), after.step, after.stability, after.difficulty, due_after, reviewed_at, card_id),
             )
             logged = conn.execute(
-                _LOG,
+                LOG_ANSWER,
                 (card_id, int(grade), reviewed_at, duration_ms, state, step, stability, difficulty, due, last_review)
                 + (int(state_after), after.step, after.stability, after.difficulty, due_after),
             )
@@ -357,7 +360,7 @@ class ReviewScheduler:
             later = conn.execute("SELECT 1 FROM review WHERE card_id = ? AND id > ?", (card_id, review_id)).fetchone()
             if later:
                 raise QuizError("cannot undo: this card was answered again since (in another window?)")
-            conn.execute(_SET_STATE, (*before, card_id))
+            conn.execute(SET_CARD_STATE, (*before, card_id))
             conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
         return int(card_id)
 
