@@ -1,32 +1,17 @@
 """The database tables. Content lives in the deck files; a copy is kept per card so that
-the app starts and reports without re-parsing YAML, and retired cards can still be shown."""
+the app starts and reports without re-parsing YAML, and retired cards can still be shown.
+
+Times are UTC, stored as naive text with microseconds (`connection.to_db`), the format
+SQLAlchemy gives a DateTime column on SQLite, so text order is time order."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import DateTime, Index, TypeDecorator
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from quizapp.store.states import CardState
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC as naive text (SQLite has no time zones) and gives back aware UTC datetimes."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; use UTC-aware datetimes")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Meta(SQLModel, table=True):
@@ -47,7 +32,7 @@ class DeckRow(SQLModel, table=True):
     topic: str = ""
     source_path: str = Field(default="", index=True)
     file_hash: str = ""
-    synced_at: datetime = Field(sa_type=UTCDateTime)
+    synced_at: datetime
     file_stat: str = ""  # size and mtime when the hash was taken: an unchanged file is not even read
 
 
@@ -76,12 +61,12 @@ class CardRow(SQLModel, table=True):
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
-    due: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_review: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due: datetime | None = Field(default=None)
+    last_review: datetime | None = Field(default=None)
     suspended: bool = False
-    buried_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    buried_until: datetime | None = Field(default=None)
     retired: bool = False
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime
 
 
 class ReviewRow(SQLModel, table=True):
@@ -91,19 +76,19 @@ class ReviewRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", index=True)
     rating: int
-    reviewed_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    reviewed_at: datetime = Field(index=True)
     duration_ms: int | None = None
     state_before: int
     step_before: int | None = None
     stability_before: float | None = None
     difficulty_before: float | None = None
-    due_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_review_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_before: datetime | None = Field(default=None)
+    last_review_before: datetime | None = Field(default=None)
     state_after: int
     step_after: int | None = None
     stability_after: float | None = None
     difficulty_after: float | None = None
-    due_after: datetime = Field(sa_type=UTCDateTime)
+    due_after: datetime
 
 
 meta_table = Meta.__table__  # type: ignore[attr-defined]
