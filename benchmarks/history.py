@@ -2,7 +2,9 @@
 `fsrs.Scheduler` under a simple recall model, so each card's state is the one its logs lead to.
 
 The simulated user introduces cards at random moments of the year and reviews each card
-when it is due, until yesterday: today's reviews are left to do. Recall succeeds with
+on its due study day, in that day's session (at a random waking hour, the same for every
+card that day; sometimes a day or more late), until yesterday: today's reviews are left to
+do. Answers go through `quizapp.memory`, so elapsed time is counted in study days, as in the app. Recall succeeds with
 probability R^k, where R is FSRS's retrievability at that moment and k a per-card hardness
 (lognormal around 1), so some cards lapse often.
 Cards are simulated one after another until the number of logs is reached; the rest stay new.
@@ -17,58 +19,66 @@ import random
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import fsrs
-
+from quizapp.config import ReviewSettings, SchedulerSettings
+from quizapp.days import start_of_study_day
+from quizapp.memory import NEW, MemoryState, StudyDayFsrs
 from quizapp.scheduling import LOG_ANSWER, SET_CARD_STATE
 from quizapp.store.connection import to_db
+from quizapp.store.states import CardState
 
 Log = tuple[object, ...]  # the review table's columns after its id
-SOON = timedelta(days=1)
+
+
+def session_start(memory: StudyDayFsrs, day: date, seed: int) -> datetime:
+    """When the user sits down on study day `day`: between 2 and 19 hours after the day starts."""
+    hours = random.Random(f"{seed}/{day}").uniform(2, 19)
+    return start_of_study_day(day, memory.day_start_hour, memory.tz) + timedelta(hours=hours)
+
+
+def _stored(card: MemoryState) -> tuple[object, ...]:
+    due = to_db(card.due) if card.due else None
+    last = to_db(card.last_review) if card.last_review else None
+    return (int(card.state), card.step, card.stability, card.difficulty, due, last)
 
 
 def card_history(
-    scheduler: fsrs.Scheduler, rng: random.Random, card_id: int, start: datetime, end: datetime
+    memory: StudyDayFsrs, rng: random.Random, card_id: int, start: datetime, end: datetime, seed: int
 ) -> list[Log]:
     """Every review of one card introduced at `start`, up to `end`."""
     hardness = rng.lognormvariate(0, 0.5)
-    card = fsrs.Card(card_id=card_id, due=start)
+    card = NEW
     now = start
     logs: list[Log] = []
     while now <= end:
         first = not logs
-        p = 0.6 if first else scheduler.get_card_retrievability(card, now) ** hardness
-        if rng.random() < p:
-            rating = rng.choices((fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy), weights=(15, 75, 10))[0]
-        else:
-            rating = fsrs.Rating.Again
+        p = 0.6 if first else (memory.retrievability(card_id, card, now) or 0.0) ** hardness
+        grade = rng.choices((2, 3, 4), weights=(15, 75, 10))[0] if rng.random() < p else 1
         before = card
-        card, _ = scheduler.review_card(card, rating, now)
-        if first:
-            previous: tuple[object, ...] = (0, None, None, None, None, None)
+        card = memory.answer(card_id, before, grade, now)
+        assert card.due is not None
+        logs.append((card_id, grade, to_db(now), rng.randint(4_000, 90_000), *_stored(before), *_stored(card)[:5]))
+        if card.state != CardState.Review:  # a (re)learning step, minutes later in the same session
+            now = max(now, card.due) + timedelta(minutes=rng.uniform(0, 5))
         else:
-            assert before.last_review is not None
-            previous = (int(before.state), before.step, before.stability, before.difficulty)
-            previous += (to_db(before.due), to_db(before.last_review))
-        after = (int(card.state), card.step, card.stability, card.difficulty, to_db(card.due))
-        logs.append((card_id, int(rating), to_db(now), rng.randint(4_000, 90_000), *previous, *after))
-        jitter = timedelta(minutes=rng.uniform(0, 5)) if card.due - now < SOON else timedelta(hours=rng.uniform(0, 10))
-        now = card.due + jitter
+            late = rng.choice((1, 2, 3)) if rng.random() < 0.1 else 0
+            day = memory.study_day(card.due) + timedelta(days=late)
+            now = max(now, session_start(memory, day, seed) + timedelta(minutes=rng.uniform(0, 60)))
     return logs
 
 
 def histories(card_ids: list[int], logs: int, days: int, end: datetime, seed: int) -> Iterator[list[Log]]:
     """Cards' histories in random card order, until `logs` reviews were made in all."""
     rng = random.Random(seed)
-    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    memory = StudyDayFsrs(SchedulerSettings(), ReviewSettings().day_start_hour)
     order = card_ids[:]
     rng.shuffle(order)
     made = 0
     for card_id in order:
         start = end - timedelta(days=days * rng.random())
-        card_logs = card_history(scheduler, rng, card_id, start, end)[: logs - made]
+        card_logs = card_history(memory, rng, card_id, start, end, seed)[: logs - made]
         made += len(card_logs)
         yield card_logs
         if made >= logs:

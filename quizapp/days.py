@@ -19,6 +19,17 @@ def study_day(now: datetime, day_start_hour: int, tz: tzinfo | None = None) -> d
     return (local - timedelta(hours=day_start_hour)).date()
 
 
+def study_days_between(earlier: datetime, later: datetime, day_start_hour: int, tz: tzinfo | None = None) -> int:
+    """Day boundaries crossed from `earlier` to `later` (never negative, even if the clock went back)."""
+    passed = study_day(later, day_start_hour, tz) - study_day(earlier, day_start_hour, tz)
+    return max(0, passed.days)
+
+
+def start_of_study_day(day: date, day_start_hour: int, tz: tzinfo | None = None) -> datetime:
+    """The moment (UTC) study day `day` begins."""
+    return _local_at(day, day_start_hour, tz)
+
+
 def day_bounds(now: datetime, day_start_hour: int, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
     """Start and end (UTC) of the study day containing `now`; `tz` None means the system's zone."""
     day = study_day(now, day_start_hour, tz)

@@ -1,4 +1,4 @@
-"""The due queue and answering; the only module that imports fsrs.
+"""The due queue and answering; FSRS itself is applied by `quizapp.memory`.
 
 Every answer is one write transaction: the card's FSRS state and its review log are
 stored together, computed from the card as it is in the database at that moment, so
@@ -14,12 +14,11 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 from typing import Any
 
-import fsrs
-
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import day_bounds
 from quizapp.decks.stored import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
+from quizapp.memory import MemoryState, StudyDayFsrs
 from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
 from quizapp.store.states import CardState
@@ -82,46 +81,6 @@ class DeckCounts:
 _CARD_COLUMNS = "id, uid, deck_id, topic, cloze, content, state, step, stability, difficulty, due, last_review"
 
 
-def build_fsrs_scheduler(settings: SchedulerSettings, *, fuzz: bool | None = None) -> fsrs.Scheduler:
-    """py-fsrs's scheduler from our settings."""
-    return fsrs.Scheduler(
-        desired_retention=settings.desired_retention,
-        learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps_minutes),
-        relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps_minutes),
-        maximum_interval=settings.maximum_interval_days,
-        enable_fuzzing=settings.fuzz if fuzz is None else fuzz,
-    )
-
-
-def _fsrs_card(
-    card_id: int,
-    state: int,
-    step: int | None,
-    stability: float | None,
-    difficulty: float | None,
-    due: datetime | None,
-    last_review: datetime | None,
-    now: datetime,
-) -> fsrs.Card:
-    """A py-fsrs card; `card_id` is always given (else py-fsrs sleeps 1 ms to make one up)."""
-    if state == CardState.New:
-        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
-    return fsrs.Card(
-        card_id=card_id,
-        state=fsrs.State(int(state)),
-        step=step,
-        stability=stability,
-        difficulty=difficulty,
-        due=due or now,
-        last_review=last_review,
-    )
-
-
-def to_fsrs(card: StudyCard, now: datetime) -> fsrs.Card:
-    """Our card as a py-fsrs card."""
-    return _fsrs_card(card.id, card.state, card.step, card.stability, card.difficulty, card.due, card.last_review, now)
-
-
 def _study_card(row: tuple[Any, ...]) -> StudyCard:
     card_id, uid, deck_id, topic, cloze, content, state, step, stability, difficulty, due, last_review = row
     return StudyCard(
@@ -138,6 +97,10 @@ def _study_card(row: tuple[Any, ...]) -> StudyCard:
         due=from_db(due),
         last_review=from_db(last_review),
     )
+
+
+def _memory(card: StudyCard) -> MemoryState:
+    return MemoryState(card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
 
 
 # A cloze card waits for the next day once a sibling (same question) was answered today:
@@ -219,8 +182,7 @@ class ReviewScheduler:
         self.review = review
         self.now = now
         self.tz = tz
-        self._fsrs = build_fsrs_scheduler(scheduler)
-        self._preview = build_fsrs_scheduler(scheduler, fuzz=False)
+        self.memory = StudyDayFsrs(scheduler, review.day_start_hour, tz)
         self._cache: dict[tuple[tuple[str, ...] | None, str | None], _QueueQueries] = {}
         never = datetime.min.replace(tzinfo=UTC)
         self._day: tuple[datetime, datetime, dict[str, str]] = (never, never, {})
@@ -305,10 +267,12 @@ class ReviewScheduler:
     # --- answering ---------------------------------------------------------------------
 
     def intervals(self, card: StudyCard) -> dict[Grade, timedelta]:
-        """Time until the card is due again for each grade (without fuzz, which is random)."""
-        now = self.now()
-        fcard = to_fsrs(card, now)
-        return {grade: self._preview.review_card(fcard, fsrs.Rating(int(grade)), now)[0].due - now for grade in Grade}
+        """How long until the card comes back for each grade, fuzz included: what answering now gives.
+
+        Whole study days for a review, the exact step for (re)learning.
+        """
+        waits = self.memory.preview(card.id, _memory(card), self.now())
+        return {grade: waits[int(grade)] for grade in Grade}
 
     def answer(self, card_id: int, grade: Grade, duration_ms: int | None = None) -> AnswerResult:
         """Apply `grade` to the card as stored now, and store the new state and its log atomically.
@@ -323,9 +287,10 @@ class ReviewScheduler:
             if row is None:
                 raise QuizError(f"card {card_id} no longer exists")
             state, step, stability, difficulty, due, last_review = row[6:]
-            before = _fsrs_card(card_id, state, step, stability, difficulty, from_db(due), from_db(last_review), now)
-            after, _log = self._fsrs.review_card(before, fsrs.Rating(int(grade)), now, duration_ms)
-            state_after = CardState(int(after.state))
+            before = MemoryState(CardState(state), step, stability, difficulty, from_db(due), from_db(last_review))
+            after = self.memory.answer(card_id, before, int(grade), now)
+            state_after = after.state
+            assert after.due is not None
             due_after, reviewed_at = to_db(after.due), to_db(now)
             conn.execute(
                 SET_CARD_STATE,
@@ -338,6 +303,10 @@ class ReviewScheduler:
             )
             assert logged.lastrowid is not None
         return AnswerResult(logged.lastrowid, card_id, grade, state_after, after.due)
+
+    def retrievability(self, card: StudyCard) -> float | None:
+        """FSRS's predicted probability of recall now, in study days (None for a new card)."""
+        return self.memory.retrievability(card.id, _memory(card), self.now())
 
     def undo(self, review_id: int) -> int:
         """Undo one answer: restore the card exactly as it was before and delete the log.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
 
 import fsrs
 
@@ -46,10 +46,15 @@ def test_answer_matches_py_fsrs_for_the_same_card_and_rating(scheduler: ReviewSc
         clock.advance(days=days_later, minutes=11)
         preview = scheduler.intervals(scheduler.card(card.id))
         expected, _ = reference.review_card(expected, fsrs.Rating(int(grade)), clock())
-        assert preview[grade] == expected.due - clock()
+        wait = expected.due - clock()
+        due = expected.due
+        if expected.state == fsrs.State.Review:  # whole days, due from the start (4 am) of that study day
+            wait = timedelta(days=wait.days)
+            due = datetime.combine(clock().date() + wait, time(4), tzinfo=UTC)
+        assert preview[grade] == wait
         result = scheduler.answer(card.id, grade, duration_ms=1500)
         stored = row(db, card.id)
-        assert result.due == expected.due == from_db(stored.due)
+        assert result.due == due == from_db(stored.due)
         assert (stored.state, stored.step) == (int(expected.state), expected.step)
         assert stored.stability == expected.stability and stored.difficulty == expected.difficulty
         assert from_db(stored.last_review) == clock()
