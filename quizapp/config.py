@@ -1,15 +1,18 @@
 """Settings and paths: database, deck folders, scheduler and review options.
 
-Precedence: command-line option, then environment variable, then config file, then default.
+Precedence: command-line option, then environment variable, then default for the database and
+the deck folders; the config file (the one QUIZAPP_CONFIG names, else the data folder's
+`config.toml`), then default for the scheduler and review settings.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeGuard
 
 from quizapp.errors import ConfigError
 
@@ -62,40 +65,130 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
 
 
-def _section(data: dict[str, Any], name: str, cls: type[Any], source: Path) -> Any:
-    """Build one settings section from a config-file table, rejecting unknown or mistyped keys."""
+MAX_NEW_PER_DAY = 10_000
+MAX_LEARN_AHEAD_MINUTES = 24 * 60
+MAX_STEP_MINUTES = 365 * 24 * 60
+MAX_INTERVAL_DAYS = 36_500  # 100 years: any due date stays far from datetime's year 9999
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """What one config-file setting accepts; the bounds keep every accepted value usable by the
+    scheduler (no overflow when it becomes a date) and sensible for a study plan."""
+
+    kind: Literal["whole", "number", "bool", "steps"]
+    low: float = 0
+    high: float = 0
+
+    def allowed(self) -> str:
+        """The accepted values, as the error message says them."""
+        if self.kind == "whole":
+            return f"a whole number from {self.low:g} to {self.high:g}"
+        if self.kind == "number":
+            return f"a number from {self.low:g} to {self.high:g}"
+        if self.kind == "bool":
+            return "true or false"
+        return f"a list of minutes, each above 0 and at most {self.high:g} ({self.high / (24 * 60):g} days)"
+
+    def parse(self, value: object) -> object:
+        """The setting's value, or None if `value` is not allowed (a bool is never taken for a number)."""
+        if self.kind == "bool":
+            return value if isinstance(value, bool) else None
+        if self.kind == "steps":
+            if not isinstance(value, list) or not all(_is_number(v) and 0 < v <= self.high for v in value):
+                return None
+            return tuple(float(v) for v in value)
+        if not _is_number(value) or not self.low <= value <= self.high:  # also rejects nan
+            return None
+        if self.kind == "whole":
+            return int(value) if float(value).is_integer() else None
+        return float(value)
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+RULES: dict[str, dict[str, _Rule]] = {
+    "scheduler": {
+        "desired_retention": _Rule("number", 0.5, 0.99),
+        "learning_steps_minutes": _Rule("steps", high=MAX_STEP_MINUTES),
+        "relearning_steps_minutes": _Rule("steps", high=MAX_STEP_MINUTES),
+        "maximum_interval_days": _Rule("whole", 1, MAX_INTERVAL_DAYS),
+        "fuzz": _Rule("bool"),
+    },
+    "review": {
+        "new_per_day": _Rule("whole", 0, MAX_NEW_PER_DAY),
+        "day_start_hour": _Rule("whole", 0, 23),
+        "learn_ahead_minutes": _Rule("whole", 0, MAX_LEARN_AHEAD_MINUTES),
+    },
+}
+_SECTIONS: dict[str, type[Any]] = {"scheduler": SchedulerSettings, "review": ReviewSettings}
+
+
+def _shown(value: object) -> str:
+    """A value as it is written in TOML, for error messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
+
+
+def _home_of(key: str) -> str | None:
+    """The section a setting belongs in, for a setting written in the wrong place."""
+    return next((name for name, rules in RULES.items() if key in rules), None)
+
+
+def _unknown(source: Path, key: str, section: str | None) -> ConfigError:
+    """An unknown name, with the setting or section it was probably meant to be."""
+    home = _home_of(key)
+    if home is not None:
+        return ConfigError(f"{source}: {key} belongs in [{home}]")
+    if section is None:
+        what, known = f"section [{key}]", [f"[{name}]" for name in RULES]
+        close = get_close_matches(f"[{key}]", known, n=1)
+    else:
+        what, known = f"setting [{section}] {key}", list(RULES[section])
+        close = get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return ConfigError(f"{source}: unknown {what}{hint} (known: {', '.join(known)})")
+
+
+def _section(data: dict[str, Any], name: str, source: Path) -> Any:
+    """Build one settings section from a config-file table, rejecting unknown keys and values out of bounds."""
     table = data.get(name, {})
-    known = {f.name: f for f in fields(cls)}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: {name} must be a table: a [{name}] line followed by its settings")
     values: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{source}: unknown setting [{name}] {key} (known: {', '.join(known)})")
-        default = getattr(cls(), key)
-        if isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, (int, float)) and v > 0 for v in value):
-                raise ConfigError(f"{source}: [{name}] {key} must be a list of positive numbers")
-            value = tuple(float(v) for v in value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{source}: [{name}] {key} must be true or false")
-        elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ConfigError(f"{source}: [{name}] {key} must be a number")
-        elif isinstance(default, int):
-            value = int(value)
-        values[key] = value
-    section = cls(**values)
-    return section
+        rule = RULES[name].get(key)
+        if rule is None:
+            raise _unknown(source, key, name)
+        parsed = rule.parse(value)
+        if parsed is None:
+            raise ConfigError(f"{source}: [{name}] {key} must be {rule.allowed()}, not {_shown(value)}")
+        values[key] = parsed
+    return _SECTIONS[name](**values)
 
 
-def _validate(settings: Settings) -> Settings:
-    s, r = settings.scheduler, settings.review
-    if not 0.5 <= s.desired_retention < 1:
-        raise ConfigError(f"desired_retention must be in [0.5, 1), not {s.desired_retention}")
-    if not 0 <= r.day_start_hour <= 23:
-        raise ConfigError(f"day_start_hour must be 0..23, not {r.day_start_hour}")
-    if r.new_per_day < 0 or s.maximum_interval_days < 1 or r.learn_ahead_minutes < 0:
-        raise ConfigError("new_per_day and learn_ahead_minutes must be >= 0, maximum_interval_days >= 1")
-    return settings
+def _config_file(home: Path) -> Path | None:
+    """The config file to read: the one QUIZAPP_CONFIG names (it must exist), else the data folder's, if any.
+
+    Raises:
+        ConfigError: if QUIZAPP_CONFIG names a file that does not exist.
+    """
+    named = os.environ.get("QUIZAPP_CONFIG")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            problem = "is not a file" if path.exists() else "does not exist"
+            raise ConfigError(f"QUIZAPP_CONFIG names {path}, which {problem}")
+        return path
+    default = home / "config.toml"
+    return default if default.is_file() else None
 
 
 def load_settings(db: str | None = None, decks: list[str] | None = None) -> Settings:
@@ -106,7 +199,7 @@ def load_settings(db: str | None = None, decks: list[str] | None = None) -> Sett
         decks: the `--decks` options, if given; they replace the default deck folders.
 
     Raises:
-        ConfigError: for an unreadable or invalid config file.
+        ConfigError: for an unreadable or invalid config file, or a QUIZAPP_CONFIG naming no file.
     """
     home = data_dir()
     db_path = Path(db or os.environ.get("QUIZAPP_DB") or home / "quizapp.db").expanduser()
@@ -118,20 +211,20 @@ def load_settings(db: str | None = None, decks: list[str] | None = None) -> Sett
         user_decks = home / "decks"
         deck_paths = (bundled_decks_dir(), user_decks) if user_decks.is_dir() else (bundled_decks_dir(),)
     settings = Settings(db_path=db_path, deck_paths=deck_paths)
-    config_file = Path(os.environ.get("QUIZAPP_CONFIG") or home / "config.toml").expanduser()
-    if not config_file.is_file():
+    config_file = _config_file(home)
+    if config_file is None:
         return settings
     try:
         data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+    except OSError as e:
+        raise ConfigError(f"{config_file}: {e.strerror}") from e
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"{config_file}: {e}") from e
-    unknown = set(data) - {"scheduler", "review"}
-    if unknown:
-        raise ConfigError(f"{config_file}: unknown section(s) {', '.join(sorted(unknown))} (known: scheduler, review)")
-    return _validate(
-        replace(
-            settings,
-            scheduler=_section(data, "scheduler", SchedulerSettings, config_file),
-            review=_section(data, "review", ReviewSettings, config_file),
-        )
+    for name in data:
+        if name not in RULES:
+            raise _unknown(config_file, name, None)
+    return replace(
+        settings,
+        scheduler=_section(data, "scheduler", config_file),
+        review=_section(data, "review", config_file),
     )

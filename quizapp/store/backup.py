@@ -77,20 +77,28 @@ def backup_if_due(db_path: Path, now: datetime, keep: int = KEEP) -> Path | None
     return make_backup(db_path, now, "daily", keep)
 
 
-def restore(db_path: Path, source: Path, now: datetime) -> Path:
+def restore(db_path: Path, source: Path, now: datetime) -> Path | None:
     """Replace the database with `source`, after checking it and backing the current one up.
 
     Returns:
-        The backup made of the database as it was.
+        The backup made of the database as it was, or None if there was no database (a first restore
+        on a new machine, whose data folder is then created).
 
     Raises:
-        StorageError: if `source` is not an intact quizapp database (nothing is changed then).
+        StorageError: if `source` is not an intact quizapp database (nothing is changed then), or the
+            database cannot be written.
     """
     from quizapp.store.files import check_intact
 
     check_intact(source)
     saved = make_backup(db_path, now, "before-restore") if db_path.exists() else None
-    target = sqlite3.connect(db_path)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(db_path)
+    except OSError as e:
+        raise StorageError(f"cannot create the folder for the database {db_path}: {e.strerror}") from e
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot restore {source} into {db_path}: {e}") from e
     try:
         src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
         try:
@@ -101,4 +109,4 @@ def restore(db_path: Path, source: Path, now: datetime) -> Path:
         raise StorageError(f"cannot restore {source} into {db_path}: {e}") from e
     finally:
         target.close()
-    return saved or db_path
+    return saved

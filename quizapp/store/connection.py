@@ -9,6 +9,7 @@ them on a database SQLModel created.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,39 @@ def apply_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
+def storage_problem(e: sqlite3.Error, conn: sqlite3.Connection | None = None) -> str | None:
+    """What the user can act on in an SQLite error (a lock, permissions, a full or failing disk, damage),
+    or None when the error is a bug in a statement (no such column, a syntax error, a broken constraint).
+
+    Decided by SQLite's primary result code, not by the wording of the message.
+
+    Args:
+        e: the error SQLite raised.
+        conn: the connection it came from, to report how long a lock was waited for.
+    """
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        waited = ""
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                waited = f" (waited {conn.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s)"
+        return f"it is locked by another quizapp{waited}; close the other one and try again"
+    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return "the file or its folder is read-only"
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return "the file or its journal cannot be opened (check the folder exists and is writable)"
+    if primary == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    if primary == sqlite3.SQLITE_IOERR:
+        return f"the disk failed to read or write ({e.sqlite_errorname})"
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return "the file is damaged; `quizapp restore` can bring back a backup"
+    return None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode: transactions are begun explicitly (see `read` and `write`)."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -40,9 +74,7 @@ def to_db(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime given to the database; use UTC-aware datetimes")
     u = moment.astimezone(UTC)
-    return (
-        f"{u.year:04d}-{u.month:02d}-{u.day:02d} {u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
-    )
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d} {u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
 
 
 def from_db(text: str | None) -> datetime | None:
@@ -66,7 +98,8 @@ def write(conn: sqlite3.Connection, path: Path | None) -> Iterator[sqlite3.Conne
     wait for each other instead of failing; committed on success, rolled back on any error.
 
     Raises:
-        StorageError: if the database cannot be written (read-only, locked past the timeout, disk full).
+        StorageError: if the database cannot be written (locked past the timeout, read-only, disk full
+            or failing, damaged). Any other sqlite3 error is a bug in a statement and propagates unchanged.
     """
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -75,7 +108,11 @@ def write(conn: sqlite3.Connection, path: Path | None) -> Iterator[sqlite3.Conne
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # the error that got us here is the one to report
+                    conn.execute("ROLLBACK")
             raise
-    except sqlite3.OperationalError as e:
-        raise StorageError(f"cannot write the database {path}: {e}") from e
+    except sqlite3.DatabaseError as e:
+        problem = storage_problem(e, conn)
+        if problem is None:
+            raise
+        raise StorageError(f"cannot write the database {path}: {problem}") from e

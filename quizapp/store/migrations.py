@@ -8,6 +8,7 @@ Every migration is preceded by a backup.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from quizapp.errors import StorageError
 from quizapp.store.backup import make_backup
+from quizapp.store.connection import BUSY_TIMEOUT_MS, storage_problem
 
 Migration = Callable[[sqlite3.Connection], None]
-
 
 
 def _stat_column_and_indexes_for_100k_cards(conn: sqlite3.Connection) -> None:
@@ -36,20 +37,30 @@ MIGRATIONS: list[Migration] = [_stat_column_and_indexes_for_100k_cards]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
-def migrate(path: Path, version: int, now: datetime, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+def migrate(
+    path: Path,
+    version: int,
+    now: datetime,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> int:
     """Upgrade the database at `path` from `version` to the newest schema, after a backup.
+
+    Args:
+        busy_timeout_ms: how long to wait for another instance's write lock before giving up.
 
     Returns:
         The new schema version.
 
     Raises:
-        StorageError: if a migration fails; the database is then left as it was.
+        StorageError: if a migration fails or the lock is not free in time; the database is then
+            left as it was, and the message names the cause.
     """
     target = 1 + len(migrations)
     if version >= target:
         return version
     make_backup(path, now, f"before-schema-{target}")
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
     try:
         conn.execute("BEGIN IMMEDIATE")
         for step in range(version, target):
@@ -57,8 +68,11 @@ def migrate(path: Path, version: int, now: datetime, migrations: Sequence[Migrat
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(target),))
         conn.execute("COMMIT")
     except sqlite3.Error as e:
-        conn.execute("ROLLBACK")
-        raise StorageError(f"cannot upgrade {path} to schema {target}: {e}; it was left unchanged") from e
+        if conn.in_transaction:  # BEGIN itself may have failed: then there is nothing to roll back
+            with contextlib.suppress(sqlite3.Error):  # the journal undoes it on the next open anyway
+                conn.execute("ROLLBACK")
+        cause = storage_problem(e, conn) or str(e)
+        raise StorageError(f"cannot upgrade {path} to schema {target}: {cause}; it was left unchanged") from e
     finally:
         conn.close()
     return target

@@ -118,3 +118,36 @@ def test_schema_version_constant_matches_the_migration_list() -> None:
     from quizapp.store.migrations import MIGRATIONS
 
     assert 1 + len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def test_restore_into_a_missing_database_says_there_was_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizapp.cli import main
+
+    db = tmp_path / "new.db"
+    assert main(["--db", str(db), "restore", str(SCHEMA_1)]) == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == (f"restored {db} from {SCHEMA_1} (there was no database before)\n", "")
+    assert len(history(db)) == 8 and backups(db) == []
+
+
+def test_first_restore_on_a_new_machine_creates_the_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizapp.cli import main
+
+    db = tmp_path / "home" / "quizapp.db"  # the default database of QUIZAPP_HOME, whose folder does not exist yet
+    assert main(["restore", str(SCHEMA_1)]) == 0
+    assert capsys.readouterr().out == f"restored {db} from {SCHEMA_1} (there was no database before)\n"
+    assert len(history(db)) == 8
+
+
+def test_restore_over_a_database_names_the_backup_of_it(old_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quizapp.cli import main
+
+    source = make_backup(old_db, NOW)
+    assert main(["--db", str(old_db), "restore", str(source)]) == 0
+    (saved,) = [p for p in backups(old_db) if p.name.endswith("before-restore.db")]
+    out = capsys.readouterr().out
+    assert out == f"restored {old_db} from {source}; the previous database was saved as {saved}\n"
