@@ -7,6 +7,7 @@ commands that need them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -48,7 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--deck", metavar="ID", default=argparse.SUPPRESS, help="review only this deck")
     review.add_argument("--topic", metavar="PATH", default=argparse.SUPPRESS, help="review only this topic")
     lint = commands.add_parser(
-        "lint", parents=[common], help="check deck files; print file:line:col: message per problem"
+        "lint",
+        parents=[common],
+        help="check deck files; print file:line:col: message per problem",
+        description="Check deck files; print file:line:col: message per problem. With --db (or $QUIZAPP_DB), "
+        "also warn about reviewed questions an import into that database would retire, such as an id "
+        "renamed without renamed_from; without either, no database is read. Exit 1 on any problem or warning.",
     )
     lint.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
     commands.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
@@ -59,20 +65,45 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", parents=[common], help="replace the database with a backup (checked first)"
     )
     restore.add_argument("file", type=Path, metavar="FILE", help="a quizapp database file, e.g. a backup")
+    commands.add_parser("topics", parents=[common], help="list the topics of the decks (for --topic), with card counts")
+    commands.add_parser("suspended", parents=[common], help="list the suspended and buried cards")
+    unsuspend = commands.add_parser(
+        "unsuspend", parents=[common], help="bring suspended or buried cards back into the queue"
+    )
+    unsuspend.add_argument("uids", nargs="*", metavar="CARD", help="card ids as `suspended` lists them")
+    unsuspend.add_argument("--all", action="store_true", help="every suspended and buried card")
     return parser
 
 
-def cmd_lint(paths: list[Path]) -> int:
-    """Print every problem in every file; exit 1 if there is any."""
+def cmd_lint(paths: list[Path], db: str | None = None) -> int:
+    """Print every problem in every file; exit 1 if there is any.
+
+    Given a database (`--db` or $QUIZAPP_DB; never the default one, so plain lint reads no
+    database), also print a warning for each reviewed question an import would retire, such as
+    an id renamed without `renamed_from`. Warnings exit 1 too: that import would lose history.
+    """
     from quizapp.decks.cards import card_specs
     from quizapp.decks.loader import load_decks
+    from quizapp.store.renames import open_read_only, unmarked_renames
 
+    db = db or os.environ.get("QUIZAPP_DB")
+    conn = open_read_only(Path(db)) if db else None  # a wrong database is reported before any deck
     try:
-        decks = load_decks(paths)
-    except DeckError as e:
-        for problem in e.problems:
-            print(problem)
-        print(f"{len(e.problems)} problem(s)", file=sys.stderr)
+        try:
+            decks = load_decks(paths)
+        except DeckError as e:
+            for problem in e.problems:
+                print(problem)
+            print(f"{len(e.problems)} problem(s)", file=sys.stderr)
+            return 1
+        warnings = unmarked_renames(conn, decks) if conn is not None else []
+    finally:
+        if conn is not None:
+            conn.close()
+    for warning in warnings:
+        print(warning)
+    if warnings:
+        print(f"{len(warnings)} warning(s): importing would retire reviewed questions", file=sys.stderr)
         return 1
     questions = sum(len(d.deck.questions) for d in decks)
     cards = sum(len(card_specs(d.deck)) for d in decks)
@@ -123,8 +154,76 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.db, args.decks)
     saved = restore(settings.db_path, args.file, datetime.now(UTC))
-    print(f"restored {settings.db_path} from {args.file}; the previous database was saved as {saved}")
+    if saved is None:
+        print(f"restored {settings.db_path} from {args.file} (there was no database before)")
+    else:
+        print(f"restored {settings.db_path} from {args.file}; the previous database was saved as {saved}")
     return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    """Sync the deck folders, then list each topic with its number of cards."""
+    from quizapp.config import load_settings
+    from quizapp.library import open_library
+
+    library = open_library(load_settings(args.db, args.decks))
+    try:
+        topics = library.topics()
+    finally:
+        library.db.close()
+    width = max((len(name) for name, _ in topics), default=0)
+    for name, cards in topics:
+        print(f"{name:<{width}}  {cards:>5} cards")
+    return 0
+
+
+def cmd_suspended(args: argparse.Namespace) -> int:
+    """List the cards out of the queue."""
+    from quizapp.config import load_settings
+    from quizapp.store.database import open_database
+    from quizapp.store.hidden import hidden_cards
+
+    db = open_database(load_settings(args.db, args.decks).db_path)
+    try:
+        cards = hidden_cards(db, datetime.now(UTC))
+    finally:
+        db.close()
+    for card in cards:
+        how = "suspended" if card.suspended else f"buried until {card.buried_until:%Y-%m-%d %H:%M} UTC"
+        print(f"{card.uid}  ({how})  {card.prompt[:70]}")
+    print(f"{len(cards)} card(s) out of the queue" + ("; `quizapp unsuspend CARD` brings one back" if cards else ""))
+    return 0
+
+
+def cmd_unsuspend(args: argparse.Namespace) -> int:
+    """Bring the named (or all) suspended and buried cards back into the queue."""
+    from quizapp.config import load_settings
+    from quizapp.store.database import open_database
+    from quizapp.store.hidden import bring_back, card_ids_of, hidden_cards
+
+    if not args.uids and not args.all:
+        raise UsageError("name the cards to bring back (as `quizapp suspended` lists them), or give --all")
+    db = open_database(load_settings(args.db, args.decks).db_path)
+    try:
+        hidden = {card.uid: card.id for card in hidden_cards(db, datetime.now(UTC))}
+        if args.all:
+            wanted = hidden
+        else:
+            unknown = sorted(set(args.uids) - set(card_ids_of(db, args.uids)))
+            if unknown:
+                raise UsageError(f"no card {', '.join(unknown)} (`quizapp suspended` lists the hidden ones)")
+            wanted = {uid: hidden[uid] for uid in args.uids if uid in hidden}
+        bring_back(db, list(wanted.values()))
+    finally:
+        db.close()
+    print(f"{len(wanted)} card(s) back in the queue" + (f": {', '.join(wanted)}" if 0 < len(wanted) <= 10 else ""))
+    return 0
+
+
+class UsageError(QuizError):
+    """A command given arguments it cannot act on."""
+
+    exit_code = 2
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -139,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "lint":
-            return cmd_lint(args.paths)
+            return cmd_lint(args.paths, args.db)
         if args.command == "schema":
             return cmd_schema()
         if args.command == "import":
@@ -148,6 +247,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_backup(args)
         if args.command == "restore":
             return cmd_restore(args)
+        if args.command == "topics":
+            return cmd_topics(args)
+        if args.command == "suspended":
+            return cmd_suspended(args)
+        if args.command == "unsuspend":
+            return cmd_unsuspend(args)
         return cmd_review(args)
     except DeckError as e:
         for problem in e.problems:

@@ -81,7 +81,7 @@ def test_start_with_unchanged_decks_imports_no_orm_yaml_or_pydantic(tmp_path: Pa
     code = (
         "import sys\n"
         "from quizapp.config import load_settings\n"
-        "from quizapp.tui.launch import open_library\n"
+        "from quizapp.library import open_library\n"
         "import quizapp.tui.app\n"
         f"library = open_library(load_settings({str(db)!r}, [{str(MINI_DECKS)!r}]))\n"
         "assert library.scheduler.next_card() is not None and library.decks\n"

@@ -20,6 +20,7 @@ from quizapp.decks.files import file_hash, find_deck_files
 from quizapp.errors import DeckError, DeckProblem
 from quizapp.store.connection import to_db
 from quizapp.store.database import Database
+from quizapp.store.renames import QuestionFace, pair_renames, reviews_phrase
 
 if TYPE_CHECKING:
     from quizapp.decks.batch import PreparedDeck
@@ -28,11 +29,28 @@ if TYPE_CHECKING:
 # Bump when the way cards are derived from a file changes, so every file is synced again.
 CARD_FORMAT = "1"
 RACY_NS = 2_000_000_000  # a file modified this recently may change again within the same mtime
+LISTED = 10  # retired names listed by the summary before "and N more"
+
+
+@dataclass(frozen=True)
+class LikelyRename:
+    """A question retired with its reviews that looks like one this sync added: an id renamed
+    without `renamed_from`."""
+
+    deck_id: str
+    old_id: str
+    new_id: str
+    reviews: int
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(names[:LISTED])
+    return shown if len(names) <= LISTED else f"{shown} and {len(names) - LISTED} more"
 
 
 @dataclass
 class SyncReport:
-    """What a sync did, in counts."""
+    """What a sync did: counts, and by name what it retired, so a retirement is never silent."""
 
     deck_ids: list[str] = field(default_factory=list)
     problems: list[DeckProblem] = field(default_factory=list)
@@ -43,14 +61,31 @@ class SyncReport:
     renamed: int = 0
     retired: int = 0
     revived: int = 0
+    retired_decks: list[str] = field(default_factory=list)  # decks whose file is gone
+    # "<deck>/<id>" of each question retired (or the uid of a cloze card whose deletion was removed) → its reviews
+    retired_questions: dict[str, int] = field(default_factory=dict)
+    likely_renames: list[LikelyRename] = field(default_factory=list)
 
     def summary(self) -> str:
-        """One line for the CLI."""
-        return (
+        """The counts on one line, then what was retired and what looks like a rename that lost reviews."""
+        lines = [
             f"{len(self.deck_ids)} decks ({self.files_loaded} loaded, {self.files_skipped} unchanged): "
             f"{self.added} added, {self.updated} updated, {self.renamed} renamed, "
             f"{self.retired} retired, {self.revived} revived"
-        )
+        ]
+        if self.retired_decks:
+            lines.append(f"retired the decks whose file is gone: {_listing(self.retired_decks)}")
+        if self.retired_questions:
+            names = [f"{name} ({reviews_phrase(n)})" if n else name for name, n in self.retired_questions.items()]
+            lines.append(f"retired: {_listing(names)}")
+        for r in self.likely_renames:
+            lines.append(
+                f"{r.deck_id}/{r.new_id} looks like a rename of {r.deck_id}/{r.old_id}: to keep its "
+                f"{reviews_phrase(r.reviews)}, restore a backup from before this import (quizapp restore FILE) "
+                f"and add `renamed_from: [{r.old_id}]` to {r.new_id}, or change the id back to {r.old_id}; "
+                "then import again"
+            )
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -146,6 +181,41 @@ def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed,
     gone = [(row[0],) for uid, row in existing.items() if uid not in wanted and not row[3]]
     conn.executemany("UPDATE card SET retired = 1 WHERE id = ?", gone)
     report.retired += len(gone)
+    if gone:
+        _note_retired(conn, deck, [card_id for (card_id,) in gone], {str(row[0]) for row in inserts}, report)
+
+
+def _note_retired(
+    conn: sqlite3.Connection, deck: PreparedDeck, card_ids: list[int], inserted: set[str], report: SyncReport
+) -> None:
+    """Name the questions just retired with their reviews, and pair the reviewed ones with the added
+    questions they look like, so the summary can say which history an unmarked rename left behind."""
+    present = {spec.question_id for spec in deck.cards}
+    faces: dict[str, QuestionFace] = {}
+    reviews: dict[str, int] = {}
+    for start in range(0, len(card_ids), 500):
+        chunk = card_ids[start : start + 500]
+        rows = conn.execute(
+            "SELECT uid, question_id, content, (SELECT count(*) FROM review WHERE card_id = card.id)"
+            f" FROM card WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+            chunk,
+        )
+        for uid, question_id, content, n in rows:
+            if question_id in present:  # a cloze deletion removed from a question still in the file
+                report.retired_questions[uid] = n
+                continue
+            faces.setdefault(question_id, QuestionFace.from_content(question_id, content))
+            reviews[question_id] = reviews.get(question_id, 0) + n
+    for question_id in faces:
+        report.retired_questions[f"{deck.deck_id}/{question_id}"] = reviews[question_id]
+    kept = {spec.question_id for spec in deck.cards if spec.uid not in inserted}
+    added: dict[str, QuestionFace] = {}
+    for spec in deck.cards:
+        if spec.uid in inserted and spec.question_id not in kept:
+            added.setdefault(spec.question_id, QuestionFace.from_content(spec.question_id, spec.content))
+    reviewed = [face for question_id, face in faces.items() if reviews[question_id]]
+    for old_id, new_id in pair_renames(reviewed, list(added.values())).items():
+        report.likely_renames.append(LikelyRename(deck.deck_id, old_id, new_id, reviews[old_id]))
 
 
 def _vanished(known: dict[str, _Known], folders: Iterable[Path], present: set[str]) -> list[str]:
@@ -163,6 +233,7 @@ def _retire_decks(conn: sqlite3.Connection, deck_ids: list[str], report: SyncRep
         result = conn.execute("UPDATE card SET retired = 1 WHERE deck_id = ? AND retired = 0", (deck_id,))
         conn.execute("UPDATE deck SET file_hash = '', file_stat = '' WHERE id = ?", (deck_id,))
         report.retired += result.rowcount
+        report.retired_decks.append(deck_id)
 
 
 def _scan(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from quizapp.library import Library
 from quizapp.tui import cjk_wrap
-from quizapp.tui.launch import Library
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 

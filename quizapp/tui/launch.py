@@ -5,34 +5,12 @@ from __future__ import annotations
 import atexit
 import sys
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from quizapp.config import Settings, load_settings
-from quizapp.errors import DeckProblem, QuizError
-from quizapp.scheduling import ReviewScheduler
+from quizapp.errors import QuizError
+from quizapp.library import open_library
 from quizapp.store.backup import backup_if_due
-from quizapp.store.catalog import DeckInfo, deck_infos
-from quizapp.store.database import Database, open_database
-from quizapp.store.sync import sync_decks
-
-
-@dataclass
-class Library:
-    """What the app reviews: the database, the scheduler and the synced decks."""
-
-    db: Database
-    scheduler: ReviewScheduler
-    decks: list[DeckInfo]
-    problems: list[DeckProblem]
-
-
-def open_library(settings: Settings) -> Library:
-    """Open the database and sync the deck folders; broken deck files are skipped and reported."""
-    db = open_database(settings.db_path)
-    report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
-    scheduler = ReviewScheduler(db, settings.scheduler, settings.review)
-    return Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)
 
 
 def _start_daily_backup(settings: Settings) -> None:
@@ -53,8 +31,10 @@ def run_review(*, db: str | None, decks: list[str] | None, deck: str | None, top
 
     settings = load_settings(db, decks)
     library = open_library(settings)
-    _start_daily_backup(settings)
     try:
+        if topic:
+            library.check_topic(topic)
+        _start_daily_backup(settings)
         app = QuizApp(library, deck=deck, topic=topic)
         app.run()
     finally:

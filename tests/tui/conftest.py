@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from quizapp.config import ReviewSettings, SchedulerSettings
+from quizapp.library import Library
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.catalog import deck_infos
 from quizapp.store.database import Database
 from quizapp.store.sync import sync_decks
 from quizapp.tui.app import QuizApp
-from quizapp.tui.launch import Library
 from tests.conftest import Clock
 
 

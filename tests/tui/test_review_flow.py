@@ -95,7 +95,7 @@ def hidden(app: QuizApp) -> list[str]:
 async def test_suspend_and_bury_take_the_card_out_and_undo_brings_it_back(make_app: Callable[..., QuizApp]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("r", "s")
+        await pilot.press("r", "s", "y")
         assert "adaLN-Zero" in markdown_text(app, "#prompt")
         assert hidden(app) == ["mini/forward-closed-form"]
         await pilot.press("minus")

@@ -9,7 +9,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quizapp.tui.launch import Library
+from quizapp.library import Library
+from quizapp.tui.screens.hidden import HiddenScreen
 from quizapp.tui.screens.review import ReviewScreen
 
 
@@ -19,6 +20,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "review_selected", "Review deck", priority=True),
         Binding("r", "review_all", "Review all"),
+        Binding("h", "hidden", "Suspended"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -65,7 +67,7 @@ class HomeScreen(Screen[None]):
             )
         if decks:
             table.move_cursor(row=min(row, len(decks) - 1))
-        due = sum(c.new + c.learning + c.review for c in counts.values())
+        due = scheduler.remaining([d.id for d in decks])  # the new-card limit is shared, not per deck
         today = self.query_one("#today", Static)
         today.update(
             Content.assemble(
@@ -91,3 +93,6 @@ class HomeScreen(Screen[None]):
 
     def action_review_all(self) -> None:
         self.app.push_screen(ReviewScreen(self.library, [d.id for d in self.library.decks], "All decks"))
+
+    def action_hidden(self) -> None:
+        self.app.push_screen(HiddenScreen(self.library))

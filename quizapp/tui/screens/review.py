@@ -17,12 +17,13 @@ from textual.widgets.selection_list import Selection
 
 from quizapp.decks.stored import StoredChoice
 from quizapp.errors import QuizError
+from quizapp.library import Library
 from quizapp.mathtext import render_plain_math
 from quizapp.scheduling import Grade, StudyCard
 from quizapp.session import Answered, Hidden, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
-from quizapp.tui.launch import Library
+from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
 if TYPE_CHECKING:
@@ -270,8 +271,18 @@ class ReviewScreen(Screen[None]):
         self.notify("Answer undone" if isinstance(last, Answered) else "The card is back in the queue", timeout=2)
         await self.show_card(self.scheduler.card(card_id))
 
-    async def action_suspend(self) -> None:
-        await self._hide("suspend")
+    def action_suspend(self) -> None:
+        """Suspend after a yes: a suspended card stays out until brought back (home → h)."""
+        card = self.card
+        if card is None:
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if yes and self.card is not None and self.card.id == card.id:
+                await self._hide("suspend")
+
+        detail = "It stays out of every review until you bring it back (home: h, or `quizapp unsuspend`)."
+        self.app.push_screen(ConfirmScreen(f"Suspend {card.uid}?", detail), answered)
 
     async def action_bury(self) -> None:
         await self._hide("bury")

@@ -1,0 +1,56 @@
+"""What a session studies: the database, the scheduler and the synced decks, opened from the settings."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from quizapp.config import Settings
+from quizapp.errors import DeckProblem, QuizError
+from quizapp.scheduling import ReviewScheduler
+from quizapp.store.catalog import DeckInfo, deck_infos, topic_counts
+from quizapp.store.database import Database, open_database
+from quizapp.store.sync import sync_decks
+
+
+@dataclass
+class Library:
+    """What the app reviews: the database, the scheduler and the synced decks."""
+
+    db: Database
+    scheduler: ReviewScheduler
+    decks: list[DeckInfo]
+    problems: list[DeckProblem]
+
+    def topics(self) -> list[tuple[str, int]]:
+        """Every topic of the synced decks with its number of cards, sorted."""
+        return topic_counts(self.db, [d.id for d in self.decks])
+
+    def check_topic(self, topic: str) -> None:
+        """Raise unless `topic` is a topic of the decks or a prefix of some (`diffusion` covers `diffusion/dit`).
+
+        Raises:
+            QuizError: naming the unknown topic and the closest known ones.
+        """
+        wanted = topic.rstrip("/")
+        known = [name for name, _ in self.topics()]
+        if any(name == wanted or name.startswith(wanted + "/") for name in known):
+            return
+        close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownTopic(f"no topic {topic!r} in these decks{hint} (`quizapp topics` lists them)")
+
+
+class UnknownTopic(QuizError):
+    """`--topic` names a topic no deck has."""
+
+    exit_code = 2
+
+
+def open_library(settings: Settings) -> Library:
+    """Open the database and sync the deck folders; broken deck files are skipped and reported."""
+    db = open_database(settings.db_path)
+    report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
+    scheduler = ReviewScheduler(db, settings.scheduler, settings.review)
+    return Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)

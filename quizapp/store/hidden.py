@@ -1,0 +1,58 @@
+"""Cards taken out of the queue (suspended, or buried until a later study day), and bringing them back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from quizapp.decks.stored import question_from_content
+from quizapp.store.connection import from_db, to_db
+from quizapp.store.database import Database
+
+_HIDDEN = (
+    "SELECT id, uid, topic, content, suspended, buried_until FROM card"
+    " WHERE retired = 0 AND (suspended = 1 OR buried_until > :now) ORDER BY uid"
+)
+_BRING_BACK = "UPDATE card SET suspended = 0, buried_until = NULL WHERE id = ?"
+_IDS_OF_UIDS = "SELECT uid, id FROM card WHERE retired = 0 AND uid IN ({})"
+
+
+@dataclass(frozen=True)
+class HiddenCard:
+    """A card out of the queue: suspended (until brought back) or buried (until `buried_until`)."""
+
+    id: int
+    uid: str
+    topic: str
+    prompt: str
+    suspended: bool
+    buried_until: datetime | None
+
+
+def _prompt(content: str) -> str:
+    question = question_from_content(content)
+    return " ".join(str(getattr(question, "prompt", "") or getattr(question, "text", "")).split())
+
+
+def hidden_cards(db: Database, now: datetime) -> list[HiddenCard]:
+    """Every suspended card and every card still buried at `now`, by uid."""
+    with db.read() as conn:
+        rows = conn.execute(_HIDDEN, {"now": to_db(now)}).fetchall()
+    return [
+        HiddenCard(card_id, uid, topic, _prompt(content), bool(suspended), from_db(buried))
+        for card_id, uid, topic, content, suspended, buried in rows
+    ]
+
+
+def bring_back(db: Database, card_ids: Sequence[int]) -> None:
+    """Unsuspend and unbury these cards, in one transaction."""
+    with db.write() as conn:
+        conn.executemany(_BRING_BACK, [(card_id,) for card_id in card_ids])
+
+
+def card_ids_of(db: Database, uids: Sequence[str]) -> dict[str, int]:
+    """The ids of the (active) cards with these uids; unknown uids are left out."""
+    with db.read() as conn:
+        rows = conn.execute(_IDS_OF_UIDS.format(", ".join("?" * len(uids))), tuple(uids)).fetchall()
+    return dict(rows)
