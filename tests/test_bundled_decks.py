@@ -22,6 +22,8 @@ MINIMUM = {
     "video-generation": 50,
     "sd-family": 45,
     "mllm-training": 30,
+    "llm-systems": 40,
+    "post-training": 30,
 }
 ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")
 
