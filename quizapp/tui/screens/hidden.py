@@ -36,7 +36,7 @@ class HiddenScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Card", "Out until", "Question")
+        table.add_columns("Card", "Out of the queue", "Question")
         self.reload()
         table.focus()
 
@@ -47,7 +47,7 @@ class HiddenScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for card in self.cards:
-            until = "unsuspended" if card.suspended else f"{card.buried_until:%Y-%m-%d %H:%M} UTC"
+            until = "suspended" if card.suspended else f"buried until {card.buried_until:%Y-%m-%d %H:%M} UTC"
             table.add_row(Text(card.uid), Text(until, style="dim"), Text(card.prompt[:80]), key=str(card.id))
         if self.cards:
             table.move_cursor(row=min(row, len(self.cards) - 1))

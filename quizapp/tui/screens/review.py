@@ -39,7 +39,7 @@ STATE_NAMES = {
 
 
 def format_interval(delta: timedelta) -> str:
-    """Short human interval: <1m, 10m, 3h, 4d, 2.5mo, 1.2y."""
+    """Short human interval: <1m, 10m, 3h, 4d, 45d, 3.5mo, 1.2y."""
     minutes = delta.total_seconds() / 60
     if minutes < 1:
         return "<1m"
@@ -48,7 +48,7 @@ def format_interval(delta: timedelta) -> str:
     if minutes < 60 * 24:
         return f"{minutes / 60:.0f}h"
     days = minutes / (60 * 24)
-    if days < 30:
+    if days < 100:  # whole study days, exactly as the card will be scheduled
         return f"{days:.0f}d"
     if days < 365:
         return f"{days / 30:.1f}mo"
