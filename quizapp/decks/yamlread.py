@@ -2,17 +2,20 @@
 
 PyYAML's composer is recursive (libyaml's C composer segfaults on deep nesting)
 and expands aliases without limit, so documents are built here from the event
-stream, iteratively, with bounds on size, depth and alias expansion.
+stream, iteratively, with bounds on size, depth and alias expansion. A line
+folded between two East Asian characters joins them without a space.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from quizapp.east_asian import is_wide
 from quizapp.errors import DeckError, DeckProblem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -38,6 +41,25 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "!",
 }
+# A space between two characters that may be East Asian wide: where a folded line break may have to vanish.
+_WIDE_GAP = re.compile("[^\x00-\u10ff] [^\x00-\u10ff]")
+# Private-use characters, one of which (absent from the scalar) marks where each line of a scalar starts.
+_LINE_MARKS = "\ue000\ue001\ue002\ue003"
+_BREAKS = "\r\n\x85\u2028\u2029"
+_TEXT_FOLLOWS = f"(?=[^ \t{_BREAKS}])"  # the line is not blank (YAML's white space is space and tab)
+# A line's indentation, which folding drops anyway, when text follows it.
+_INDENTATION = re.compile(f"(?<=[{_BREAKS}])[ \t]*{_TEXT_FOLLOWS}")
+# In a double-quoted scalar an odd run of backslashes escapes the line break: no fold there.
+_ESCAPED_BREAK = re.compile(rf"(?<!\\)(?:\\\\)*\\(?:\r\n|[{_BREAKS}])")
+_QUOTED_INDENTATION = re.compile(rf"(?<!\\)(?:\\\\)*(\\?)(?:\r\n|[{_BREAKS}])[ \t]*{_TEXT_FOLLOWS}")
+_BLOCK_INDENT = re.compile(f"[{_BREAKS}]( *){_TEXT_FOLLOWS}")
+_BLOCK_HEADER = re.compile(r"(?:[!&]\S*[ \t]+)*>[+-]?([1-9])")  # tag and anchor, then an explicit indentation
+# Blocks that are East Asian Wide or Fullwidth throughout (UAX #11), where most of the text is: pairs of
+# these join in one substitution, any other pair of possibly wide characters is asked of _is_wide.
+_COMMON_WIDE = (
+    "\u3000-\u302d\u3030-\u303e\u3041-\u3096\u3099-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,49 @@ def _pos(mark: Any) -> Position:
 
 def _fail(path: Path, position: Position, message: str) -> DeckError:
     return DeckError([DeckProblem(path, position.line, position.column, message)])
+
+
+def _join_wide_folds(value: Any, event: Any, text: str, parent_indent: int) -> Any:
+    """`value` of a folded scalar without the spaces that folding put between two East Asian characters.
+
+    libyaml folds a single line break into a space (plain, quoted and `>` scalars) and does not
+    say where it did, so the scalar's source is parsed again with a mark where the text of each of
+    its lines starts: a space right before a mark came from a fold, a space anywhere else was written.
+    Linear in the scalar's length; the value is kept as is whenever the marked parse disagrees.
+    """
+    if type(value) is not str or _WIDE_GAP.search(value) is None:
+        return value
+    raw = text[event.start_mark.index : event.end_mark.index]
+    mark = next((m for m in _LINE_MARKS if m not in raw and m not in value), None)
+    if mark is None:
+        return value
+    if event.style == ">":
+        # Only lines at the content indentation fold; the marks must leave every line's indentation as it was.
+        header = _BLOCK_HEADER.match(raw)
+        if header is not None:
+            indent = int(header[1])
+            if parent_indent > 0:
+                # An explicit indentation indicator counts from the parent's indentation, which a parse
+                # of the scalar alone lacks: move the content left by as much.
+                raw = re.sub(f"(?m)^ {{1,{parent_indent}}}", "", raw)
+        else:
+            first = _BLOCK_INDENT.search(raw)
+            indent = len(first[1]) if first is not None else 0
+        marked = re.sub(f"(?<=[{_BREAKS}]) {{{indent}}}{_TEXT_FOLLOWS}", " " * indent + mark, raw)
+    elif event.style == '"' and _ESCAPED_BREAK.search(raw):
+        marked = _QUOTED_INDENTATION.sub(lambda m: m[0] if m[1] else m[0] + mark, raw)
+    else:
+        marked = _INDENTATION.sub(mark, raw)
+    try:
+        scalars = [e for e in yaml.parse(marked, Loader=_LOADER) if type(e) is yaml.ScalarEvent]
+    except yaml.YAMLError:
+        return value
+    if len(scalars) != 1 or scalars[0].value.replace(mark, "") != value:
+        return value
+    joined = re.sub(f" {mark}(?<=[{_COMMON_WIDE}] {mark})(?=[{_COMMON_WIDE}])", "", scalars[0].value)
+    maybe_wide = f" {mark}(?<=([^\\x00-\\u10ff]) {mark})(?=([^\\x00-\\u10ff]))"
+    joined = re.sub(maybe_wide, lambda m: "" if is_wide(m[1]) and is_wide(m[2]) else m[0], joined)
+    return joined.replace(mark, "")
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -197,11 +262,16 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
                         value = key
                     else:
                         value = _scalar(event, path)
+                        if event.end_mark.line != event.start_mark.line and event.style != "|":
+                            value = _join_wide_folds(value, event, text, value_at[top.loc].column)
                         value_at[(*top.loc, top.pending_key)] = event.start_mark
                         mapping[top.pending_key] = value
                         top.pending_key = None
                 else:
                     value = _scalar(event, path)
+                    if event.end_mark.line != event.start_mark.line and event.style != "|":
+                        parent_indent = value_at[top.loc].column if top is not None else -1
+                        value = _join_wide_folds(value, event, text, parent_indent)
                     attach(value, event.start_mark)
                 if event.anchor:
                     anchors[event.anchor] = value

@@ -5,11 +5,78 @@ Kept free of Textual so it can be tested (and reused by reports) on its own.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
 from quizapp.decks import cloze
 from quizapp.decks.stored import StoredChoice, StoredCloze, StoredOpen, StoredQuestion
+from quizapp.east_asian import joins_without_space
 from quizapp.mathtext import render_math
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 LETTERS = "abcdefgh"
+# A line break after a possibly East Asian character, and the first character of the next line's text.
+_MAYBE_WIDE_BREAK = re.compile("(?<=[^\x00-\u10ff])\n(?=[ \t>]*([^\x00-\u10ff]))")
+_CONTAINER_PREFIX = re.compile("[ \t>]*")
+# Supplementary private-use characters that tag the candidate breaks while the Markdown is parsed.
+_TAG_BASE = 0xF0000
+_TAGS = re.compile("[\U000f0000-\U000ffffd]")
+_MAX_TAGS = 0xFFFFD - _TAG_BASE
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """The parser Textual's Markdown widget uses by default, so soft breaks are found where it finds them."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("gfm-like")
+
+
+def _join_wide_soft_breaks(markdown: str) -> str:
+    """Markdown without the soft line breaks between two East Asian characters (`joins_without_space`).
+
+    A soft break renders as a space, which Chinese and Japanese do not put between words. Which line
+    breaks are soft breaks (not in code, a heading's end, a hard break...) is the parser's to say: each
+    candidate is tagged and the Markdown parsed; a break joins only with plain text on both sides, so
+    that no emphasis or link parses differently once the lines are one.
+    """
+    candidates = list(_MAYBE_WIDE_BREAK.finditer(markdown))
+    if not candidates or _TAGS.search(markdown):
+        return markdown
+    breaks = [m.start() for m in candidates if joins_without_space(markdown[m.start() - 1], m[1])][:_MAX_TAGS]
+    if not breaks:
+        return markdown
+    pieces: list[str] = []
+    start = 0
+    for tag, at in enumerate(breaks):
+        pieces += (markdown[start:at], chr(_TAG_BASE + tag))
+        start = at
+    probe = "".join(pieces) + markdown[start:]
+    joined: list[int] = []
+    for token in _parser().parse(probe):
+        children = token.children or []
+        for before, soft, after in zip(children, children[1:], children[2:], strict=False):
+            if soft.type == "softbreak" and before.type == after.type == "text" and before.content and after.content:
+                tag = ord(before.content[-1]) - _TAG_BASE
+                if 0 <= tag < len(breaks) and joins_without_space(markdown[breaks[tag] - 1], after.content[0]):
+                    joined.append(breaks[tag])
+    if not joined:
+        return markdown
+    out, start = [], 0
+    for at in sorted(joined):
+        out.append(markdown[start:at])
+        prefix = _CONTAINER_PREFIX.match(markdown, at + 1)  # the next line's quote markers and indentation
+        start = prefix.end() if prefix else at + 1
+    out.append(markdown[start:])
+    return "".join(out)
+
+
+def _markdown(text: str) -> str:
+    """A card's Markdown as shown: math in Unicode, lines of East Asian text joined without a space."""
+    return _join_wide_soft_breaks(render_math(text))
 
 
 def front(question: StoredQuestion, cloze_number: int | None) -> str:
@@ -17,8 +84,8 @@ def front(question: StoredQuestion, cloze_number: int | None) -> str:
     if isinstance(question, StoredCloze):
         masked = cloze.mask(question.text, cloze_number or 1, reveal=False)
         context = f"{question.prompt.strip()}\n\n" if question.prompt else ""
-        return render_math(context + masked)
-    return render_math(question.prompt)
+        return _markdown(context + masked)
+    return _markdown(question.prompt)
 
 
 def choice_list(question: StoredChoice, picked: frozenset[int], revealed: bool) -> str:
@@ -32,30 +99,30 @@ def choice_list(question: StoredChoice, picked: frozenset[int], revealed: bool) 
             elif index in picked:
                 mark = " ✗"
         chosen = "▸ " if index in picked and not revealed else ""
-        lines.append(f"- {chosen}**{LETTERS[index]})** {render_math(text.strip())}{mark}")
+        lines.append(f"- {chosen}**{LETTERS[index]})** {_markdown(text.strip())}{mark}")
     return "\n".join(lines)
 
 
 def back(question: StoredQuestion, cloze_number: int | None) -> str:
     """The answer side: model answer, explanation, or the filled-in cloze text."""
     if isinstance(question, StoredOpen):
-        return render_math(question.answer)
+        return _markdown(question.answer)
     if isinstance(question, StoredChoice):
         right = ", ".join(f"{LETTERS[i]})" for i in sorted(question.correct_set))
         explanation = f"\n\n{question.explanation}" if question.explanation else ""
-        return render_math(f"**Answer: {right}**{explanation}")
+        return _markdown(f"**Answer: {right}**{explanation}")
     filled = cloze.mask(question.text, cloze_number or 1, reveal=True)
     extra = f"\n\n{question.answer}" if question.answer else ""
-    return render_math(filled + extra)
+    return _markdown(filled + extra)
 
 
 def extras(question: StoredQuestion) -> str:
     """Follow-ups and references, shown under the answer."""
     parts = []
     if question.follow_ups:
-        parts.append("**Follow-ups**\n\n" + "\n".join(f"- {render_math(f.strip())}" for f in question.follow_ups))
+        parts.append("**Follow-ups**\n\n" + "\n".join(f"- {_markdown(f.strip())}" for f in question.follow_ups))
     if question.references:
-        parts.append("**References**\n\n" + "\n".join(f"- {render_math(r.strip())}" for r in question.references))
+        parts.append("**References**\n\n" + "\n".join(f"- {_markdown(r.strip())}" for r in question.references))
     return "\n\n".join(parts)
 
 
