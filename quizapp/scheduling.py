@@ -24,6 +24,12 @@ from quizapp.store.database import Database
 from quizapp.store.states import CardState
 
 
+class UndoExpired(QuizError):
+    """An answer that can no longer be undone: it is gone, or its card was answered again since."""
+
+    title = "Undo"
+
+
 class Grade(IntEnum):
     """The four answers, numbered as their keys."""
 
@@ -315,7 +321,8 @@ class ReviewScheduler:
             The id of the card, to show it again.
 
         Raises:
-            QuizError: if the review is gone or the card was answered again since.
+            UndoExpired: if the review is gone or the card was answered again since.
+            StorageError: if the database cannot be written (the undo may be retried).
         """
         with self.db.write() as conn:
             log = conn.execute(
@@ -324,11 +331,11 @@ class ReviewScheduler:
                 (review_id,),
             ).fetchone()
             if log is None:
-                raise QuizError("nothing to undo: that answer is no longer in the database")
+                raise UndoExpired("nothing to undo: that answer is no longer in the database")
             card_id, *before = log
             later = conn.execute("SELECT 1 FROM review WHERE card_id = ? AND id > ?", (card_id, review_id)).fetchone()
             if later:
-                raise QuizError("cannot undo: this card was answered again since (in another window?)")
+                raise UndoExpired("cannot undo: this card was answered again since (in another window?)")
             conn.execute(SET_CARD_STATE, (*before, card_id))
             conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
         return int(card_id)

@@ -124,3 +124,31 @@ async def test_unknown_start_deck_is_reported_on_home(make_app: Callable[..., Qu
     async with app.run_test(size=(80, 24)):
         assert isinstance(app.screen, HomeScreen)
         assert any("no deck 'nope'" in str(n.message) for n in app._notifications)
+
+
+async def test_an_undo_made_stale_by_another_window_is_dropped(make_app: Callable[..., QuizApp], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from quizapp.config import ReviewSettings, SchedulerSettings
+    from quizapp.scheduling import Grade, ReviewScheduler
+    from quizapp.store.database import open_database
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "space", "3")  # forward-closed-form, Good
+        await pilot.press("minus")  # bury adaln-zero-gate
+        await pilot.press("space", "4")  # the cloze, Easy
+        other_db = open_database(app.library.db.path)
+        other = ReviewScheduler(
+            other_db, SchedulerSettings(fuzz=False), ReviewSettings(), now=app.library.scheduler.now
+        )
+        (cloze_id,) = [
+            card_id for (card_id,) in other_db.conn.execute("SELECT id FROM card WHERE uid = 'mini/cfg-formula#c1'")
+        ]
+        other.answer(cloze_id, Grade.Again)  # the other window answers the same card
+        other_db.close()
+        await pilot.press("u")
+        assert "answered again since" in str(list(app._notifications)[-1].message)
+        await pilot.press("u")  # the bury before it is undone, not the stale answer again
+        assert "adaLN-Zero" in markdown_text(app, "#prompt") and hidden(app) == []
+        await pilot.press("u")
+        assert "q(xₜ|x₀)" in markdown_text(app, "#prompt")
+    assert reviews(app) == [("mini/cfg-formula#c1", 4), ("mini/cfg-formula#c1", 1)]

@@ -19,7 +19,7 @@ from quizapp.decks.stored import StoredChoice
 from quizapp.errors import QuizError
 from quizapp.library import Library
 from quizapp.mathtext import render_plain_math
-from quizapp.scheduling import Grade, StudyCard
+from quizapp.scheduling import Grade, StudyCard, UndoExpired
 from quizapp.session import Answered, Hidden, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
@@ -264,7 +264,13 @@ class ReviewScreen(Screen[None]):
             else:
                 self.scheduler.unhide(last.card_id)
                 card_id = last.card_id
-        except QuizError as e:
+        except UndoExpired as e:  # stale for good: drop it, so `u` reaches the actions before it
+            self.session.pop_last()
+            earlier = " Press u again to undo the action before it." if self.session.last else ""
+            self.notify(e.message + earlier, title="Undo", severity="error", markup=False)
+            self.refresh_bindings()
+            return
+        except QuizError as e:  # e.g. the database is locked: the same undo may work on the next try
             self.notify(e.message, title="Undo", severity="error", markup=False)
             return
         self.session.pop_last()
