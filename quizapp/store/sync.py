@@ -62,6 +62,7 @@ class SyncReport:
     retired: int = 0
     revived: int = 0
     retired_decks: list[str] = field(default_factory=list)  # decks whose file is gone
+    renamed_decks: list[tuple[str, str, Path]] = field(default_factory=list)  # (old id, new id, file)
     # "<deck>/<id>" of each question retired (or the uid of a cloze card whose deletion was removed) → its reviews
     retired_questions: dict[str, int] = field(default_factory=dict)
     likely_renames: list[LikelyRename] = field(default_factory=list)
@@ -73,6 +74,10 @@ class SyncReport:
             f"{self.added} added, {self.updated} updated, {self.renamed} renamed, "
             f"{self.retired} retired, {self.revived} revived"
         ]
+        for old, new, path in self.renamed_decks:
+            lines.append(
+                f"deck {old} renamed to {new} (its file {path} now says deck: {new}); its cards keep their history"
+            )
         if self.retired_decks:
             lines.append(f"retired the decks whose file is gone: {_listing(self.retired_decks)}")
         if self.retired_questions:
@@ -143,12 +148,14 @@ def _content(spec: CardSpec) -> tuple[object, ...]:
     )
 
 
+def _upsert_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed, now: str) -> None:
+    values = (deck.deck_id, deck.title, deck.description, deck.topic, str(deck.path), changed.stamp, changed.stat, now)
+    conn.execute(_UPSERT_DECK, values)
+
+
 def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed, now: str, report: SyncReport) -> None:
     """Bring one deck's rows in line with its file."""
-    conn.execute(
-        _UPSERT_DECK,
-        (deck.deck_id, deck.title, deck.description, deck.topic, str(deck.path), changed.stamp, changed.stat, now),
-    )
+    _upsert_deck(conn, deck, changed, now)
     wanted = {spec.uid for spec in deck.cards}
     existing = {
         row[1]: row
@@ -216,6 +223,55 @@ def _note_retired(
     reviewed = [face for question_id, face in faces.items() if reviews[question_id]]
     for old_id, new_id in pair_renames(reviewed, list(added.values())).items():
         report.likely_renames.append(LikelyRename(deck.deck_id, old_id, new_id, reviews[old_id]))
+
+
+_MOVE_CARDS = (
+    "UPDATE card SET deck_id = :new, uid = :new || substr(uid, length(:old) + 1) WHERE deck_id = :old"
+    " AND NOT EXISTS (SELECT 1 FROM card o WHERE o.uid = :new || substr(card.uid, length(:old) + 1))"
+)
+_RETIRE_DECK = "UPDATE card SET retired = 1 WHERE deck_id = ? AND retired = 0"
+_FORGET_DECK_FILE = "UPDATE deck SET source_path = '', file_hash = '', file_stat = '' WHERE id = ?"
+
+
+def _rename_deck(
+    conn: sqlite3.Connection, old: str, deck: PreparedDeck, changed: _Changed, now: str, report: SyncReport
+) -> None:
+    """The file that held deck `old` now declares another id: its cards move to the new id with their
+    history (a card whose new uid is already taken stays behind and is retired), and the old deck keeps
+    no file."""
+    _upsert_deck(conn, deck, changed, now)
+    conn.execute(_MOVE_CARDS, {"old": old, "new": deck.deck_id})
+    report.retired += conn.execute(_RETIRE_DECK, (old,)).rowcount
+    conn.execute(_FORGET_DECK_FILE, (old,))
+    report.renamed_decks.append((old, deck.deck_id, deck.path))
+
+
+def _still_claims(path: Path, deck_id: str, stamp: str) -> bool:
+    """Whether the file at `path`, which held deck `deck_id` at its last sync, still declares it."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return False  # gone or unreadable: the deck has moved to another file
+    if _stamp(raw) == stamp:
+        return True
+    from quizapp.decks.batch import prepare
+
+    prepared = prepare(path, raw)
+    return not isinstance(prepared, list) and prepared.deck_id == deck_id  # a broken file claims nothing
+
+
+def _taken_ids(prepared: Sequence[PreparedDeck], known: dict[str, _Known], synced: set[str]) -> list[DeckProblem]:
+    """A changed file may not take a deck id that another file, not synced now, still declares."""
+    owners = {k.deck_id: source for source, k in known.items() if k.stamp}
+    problems = []
+    for deck in prepared:
+        owner = owners.get(deck.deck_id)
+        if owner is None or owner == str(deck.path) or owner in synced:
+            continue  # files synced together are checked against each other by check_unique_decks
+        if _still_claims(Path(owner), deck.deck_id, known[owner].stamp):
+            message = f"duplicate deck id {deck.deck_id!r}: also used by {owner} (give one of them another deck id)"
+            problems.append(DeckProblem(deck.path, 1, 1, message))
+    return problems
 
 
 def _vanished(known: dict[str, _Known], folders: Iterable[Path], present: set[str]) -> list[str]:
@@ -300,6 +356,7 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
         prepared, invalid = prepare_all([(c.path, c.raw) for c in changed])
         problems.extend(invalid)
         duplicates = check_unique_decks([*unchanged, *((d.deck_id, d.path) for d in prepared)])
+        duplicates += _taken_ids(prepared, known, {str(p) for p in files})
         problems.extend(duplicates)
         clashing = {p.path for p in duplicates}
         prepared = [d for d in prepared if d.path not in clashing]
@@ -316,6 +373,9 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
         stamp = to_db(now)
         with db.write() as conn:
             for deck in prepared:
+                previous = known.get(str(deck.path))
+                if previous and previous.stamp and previous.deck_id != deck.deck_id:
+                    _rename_deck(conn, previous.deck_id, deck, by_path[deck.path], stamp, report)
                 _apply_deck(conn, deck, by_path[deck.path], stamp, report)
             _retire_decks(conn, vanished, report)
             conn.executemany("UPDATE deck SET file_stat = ? WHERE source_path = ?", restat)
