@@ -74,9 +74,36 @@ def _join_wide_soft_breaks(markdown: str) -> str:
     return "".join(out)
 
 
+# What one field may show: Textual's Markdown widget builds a widget per block and takes about a second
+# per few hundred blocks, so a 20k-row table would freeze the screen for a minute. The bundled decks' longest
+# field is 32 lines and 2 KB.
+MAX_LINES = 150
+MAX_CHARS = 15_000
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def fit_on_card(text: str) -> str:
+    """`text` cut to what a card can show in a moment, saying how much was left out (code fences closed)."""
+    if len(text) <= MAX_CHARS and text.count("\n") < MAX_LINES:
+        return text
+    lines = text[:MAX_CHARS].split("\n")[:MAX_LINES]
+    if len(lines) > 1 and not text.startswith("\n".join(lines) + "\n"):
+        lines.pop()  # a line cut in the middle
+    shown = "\n".join(lines)
+    fence = None
+    for line in lines:
+        opening = _FENCE.match(line)
+        if opening and (fence is None or opening[1].startswith(fence)):
+            fence = None if fence else opening[1]
+    hidden_lines = text.count("\n", len(shown)) + 1
+    closing = f"\n{fence}" if fence else ""
+    note = f"*… {hidden_lines:,} more lines ({len(text) - len(shown):,} characters) not shown: too long for one card.*"
+    return f"{shown}{closing}\n\n{note}"
+
+
 def _markdown(text: str) -> str:
-    """A card's Markdown as shown: math in Unicode, lines of East Asian text joined without a space."""
-    return _join_wide_soft_breaks(render_math(text))
+    """A card's Markdown as shown: cut to fit, math in Unicode, lines of East Asian text joined without a space."""
+    return _join_wide_soft_breaks(render_math(fit_on_card(text)))
 
 
 def front(question: StoredQuestion, cloze_number: int | None) -> str:
@@ -120,10 +147,10 @@ def extras(question: StoredQuestion) -> str:
     """Follow-ups and references, shown under the answer."""
     parts = []
     if question.follow_ups:
-        parts.append("**Follow-ups**\n\n" + "\n".join(f"- {_markdown(f.strip())}" for f in question.follow_ups))
+        parts.append("**Follow-ups**\n\n" + "\n".join(f"- {f.strip()}" for f in question.follow_ups))
     if question.references:
-        parts.append("**References**\n\n" + "\n".join(f"- {_markdown(r.strip())}" for r in question.references))
-    return "\n\n".join(parts)
+        parts.append("**References**\n\n" + "\n".join(f"- {r.strip()}" for r in question.references))
+    return _markdown("\n\n".join(parts))
 
 
 def grade_is_right(question: StoredChoice, picked: frozenset[int]) -> bool:

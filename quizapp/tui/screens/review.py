@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from quizapp.tui.app import QuizApp
 
 PAST = {"suspend": "suspended", "bury": "buried"}
+MAX_KEY_POINTS = 40  # a checklist of thousands would take seconds to build; a real one has 3-6
+MAX_KEY_POINT_CHARS = 500
 STATE_NAMES = {
     CardState.New: "new",
     CardState.Learning: "learning",
@@ -152,7 +154,8 @@ class ReviewScreen(Screen[None]):
         await self.query_one("#answer", Markdown).update(faces.back(question, card.cloze))
         key_points = self.query_one("#key-points", SelectionList)
         key_points.clear_options()
-        checklist = [Selection(Content(render_plain_math(kp)), i) for i, kp in enumerate(question.key_points)]
+        shown = question.key_points[:MAX_KEY_POINTS]
+        checklist = [Selection(Content(render_plain_math(kp[:MAX_KEY_POINT_CHARS])), i) for i, kp in enumerate(shown)]
         key_points.add_options(checklist)
         key_points.display = bool(question.key_points)
         self.query_one("#key-points-label").display = bool(question.key_points)
