@@ -9,6 +9,7 @@ from quizapp.library import Library
 from quizapp.tui import cjk_wrap
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
+from quizapp.tui.terminal import leave_when_the_terminal_goes
 
 
 class QuizApp(App[int]):
@@ -26,6 +27,8 @@ class QuizApp(App[int]):
         self.start_topic = topic
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            leave_when_the_terminal_goes(self)
         for problem in self.library.problems[:5]:
             self.notify(str(problem), title="Deck skipped", severity="error", timeout=15, markup=False)
         if self.start_deck and self.start_deck not in {d.id for d in self.library.decks}:

@@ -13,6 +13,12 @@ from quizapp.library import open_library
 from quizapp.store.backup import backup_if_due
 
 
+class NoTerminal(QuizError):
+    """The review was started without a terminal (input from a file or /dev/null, output to a pipe)."""
+
+    exit_code = 2
+
+
 def _start_daily_backup(settings: Settings) -> None:
     """The daily backup runs beside the UI; a failure is reported on stderr after the app exits."""
 
@@ -29,6 +35,8 @@ def run_review(*, db: str | None, decks: list[str] | None, deck: str | None, top
     """Run the TUI until the user quits."""
     from quizapp.tui.app import QuizApp
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NoTerminal("the review needs a terminal for its input and output; `quizapp --help` lists the commands")
     settings = load_settings(db, decks)
     library = open_library(settings)
     try:
