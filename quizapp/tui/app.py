@@ -7,6 +7,7 @@ from textual.binding import Binding
 
 from quizapp.library import Library
 from quizapp.tui import cjk_wrap
+from quizapp.tui.messages import HomeWanted
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.terminal import leave_when_the_terminal_goes
@@ -29,6 +30,10 @@ class QuizApp(App[int]):
     def on_mount(self) -> None:
         if not self.is_headless:
             leave_when_the_terminal_goes(self)
+        if self.library.db.read_only is not None:  # browsing works; the notice says why answers will not
+            self.sub_title = "read-only"
+            notice = f"Answers are not saved: {self.library.db.read_only}."
+            self.notify(notice, title="Read-only", severity="warning", timeout=30, markup=False)
         for problem in self.library.problems[:5]:
             self.notify(str(problem), title="Deck skipped", severity="error", timeout=15, markup=False)
         if self.start_deck and self.start_deck not in {d.id for d in self.library.decks}:
@@ -40,7 +45,10 @@ class QuizApp(App[int]):
             return
         self.push_screen(HomeScreen(self.library))
 
-    def action_go_home(self) -> None:
+    def on_home_wanted(self, _message: HomeWanted) -> None:
+        self.go_home()
+
+    def go_home(self) -> None:
         """Back to the home screen. Home is built when first needed: a review started with --deck or
         --topic shows its first card without it (which saves about 0.1 s of start-up)."""
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):

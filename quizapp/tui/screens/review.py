@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,11 +22,9 @@ from quizapp.scheduling import Grade, StudyCard, UndoExpired
 from quizapp.session import Answered, Hidden, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
+from quizapp.tui.messages import HomeWanted
 from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.screens.summary import SummaryScreen
-
-if TYPE_CHECKING:
-    from quizapp.tui.app import QuizApp
 
 PAST = {"suspend": "suspended", "bury": "buried"}
 MAX_KEY_POINTS = 40  # a checklist of thousands would take seconds to build; a real one has 3-6
@@ -321,6 +318,6 @@ class ReviewScreen(Screen[None]):
         if summary.reviewed:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
         else:
-            cast("QuizApp", self.app).action_go_home()
+            self.app.post_message(HomeWanted())
             if queue_empty:
                 self.app.notify("Nothing due here right now.", timeout=3)

@@ -10,12 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from quizapp.session import SessionSummary
+from quizapp.tui.messages import HomeWanted
 
 
 class SummaryScreen(Screen[None]):
     """Shown once a session ends; any of Enter/q/Escape goes home."""
 
-    BINDINGS = [Binding("enter,q,escape,space", "app.go_home", "Home")]
+    BINDINGS = [Binding("enter,q,escape,space", "home", "Home")]
 
     def __init__(self, summary: SessionSummary, title: str) -> None:
         super().__init__()
@@ -41,3 +42,6 @@ class SummaryScreen(Screen[None]):
             else:
                 yield Static(Content("No topic missed."), id="summary-topics")
         yield Footer()
+
+    def action_home(self) -> None:
+        self.app.post_message(HomeWanted())
