@@ -14,16 +14,16 @@ from quizapp.decks.loader import LoadedDeck, load_decks
 from quizapp.decks.model import ChoiceQuestion, OpenQuestion
 
 MINIMUM = {
-    "fusion-mechanisms": 45,
-    "dit-conditioning": 45,
-    "diffusion-math": 45,
-    "transformer-optimization": 45,
-    "vision-language-alignment": 30,
-    "video-generation": 50,
-    "sd-family": 45,
-    "mllm-training": 30,
-    "llm-systems": 40,
-    "post-training": 30,
+    "fusion-mechanisms": 53,
+    "dit-conditioning": 55,
+    "diffusion-math": 65,
+    "transformer-optimization": 58,
+    "vision-language-alignment": 46,
+    "video-generation": 67,
+    "sd-family": 66,
+    "mllm-training": 38,
+    "llm-systems": 48,
+    "post-training": 40,
 }
 ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")
 
