@@ -78,3 +78,16 @@ def test_no_question_is_asked_twice(decks: dict[str, LoadedDeck]) -> None:
             if shared > 0.5 and SequenceMatcher(None, a, items[j][1]).ratio() > 0.8:
                 close.append((name_a, items[j][0]))
     assert close == []
+
+
+def test_the_key_of_a_choice_question_is_not_given_away_by_its_length(decks: dict[str, LoadedDeck]) -> None:
+    """An option much longer (more hedged, more complete) than the others is a guessable key."""
+    telling = []
+    for loaded in decks.values():
+        for q in loaded.deck.questions:
+            if isinstance(q, ChoiceQuestion) and len(q.correct_set) == 1:
+                (key,) = q.correct_set
+                longest_other = max(len(c) for i, c in enumerate(q.choices) if i != key)
+                if len(q.choices[key]) > 1.2 * longest_other:
+                    telling.append(f"{loaded.deck.deck}/{q.id}")
+    assert telling == []
