@@ -84,7 +84,13 @@ class DeckCounts:
     total: int
 
 
-_CARD_COLUMNS = "id, uid, deck_id, topic, cloze, content, state, step, stability, difficulty, due, last_review"
+# The question is looked up for the row returned only (a scalar subquery, not a join), so the plan of the
+# card query stays the same index range whatever the number of questions.
+_QUESTION = "(SELECT q.content FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id)"
+_CARD_COLUMNS = (
+    f"c.id, c.uid, c.deck_id, c.topic, c.cloze, {_QUESTION}, c.state, c.step, c.stability, c.difficulty, c.due,"
+    " c.last_review"
+)
 
 
 def _study_card(row: tuple[Any, ...]) -> StudyCard:
@@ -116,7 +122,7 @@ _FRESH = (
     " WHERE s.deck_id = c.deck_id AND s.question_id = c.question_id AND s.id != c.id"
     " AND r.reviewed_at >= :day_start))"
 )
-_CARD_BY_ID = f"SELECT {_CARD_COLUMNS} FROM card WHERE id = ?"
+_CARD_BY_ID = f"SELECT {_CARD_COLUMNS} FROM card c WHERE c.id = ?"
 # The two writes of an answer; benchmarks/history.py writes simulated histories with the same statements.
 SET_CARD_STATE = (
     "UPDATE card SET (state, step, stability, difficulty, due, last_review) = (?, ?, ?, ?, ?, ?) WHERE id = ?"

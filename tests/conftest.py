@@ -32,9 +32,15 @@ def fetch(db: Database, sql: str, *params: object) -> list[Any]:
 
 
 def check_consistent(db_path: Path) -> None:
-    """The file passes SQLite's integrity check and every card's state is the one its last log left."""
+    """The file passes SQLite's integrity check, every card has its question (no foreign key says so), and
+    every card's state is the one its last log left."""
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        questionless = conn.execute(
+            "SELECT count(*) FROM card c WHERE NOT EXISTS"
+            " (SELECT 1 FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id)"
+        ).fetchone()[0]
+        assert questionless == 0
         mismatched = conn.execute(
             """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
                WHERE c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after"""

@@ -21,8 +21,8 @@ class CardSpec:
     kind: str
     topic: str
     level: int | None
-    content: str
-    content_hash: str
+    content: str  # the question as JSON, the same for all its cards: the database stores it once
+    content_hash: str  # of `content`: a changed hash is an edit of the question, so of each of its cards
     old_uids: tuple[str, ...]
     position: int
 

@@ -11,9 +11,10 @@ from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
 
 _HIDDEN = (
-    "SELECT id, uid, topic, content, suspended, buried_until FROM card"
+    "SELECT id, uid, topic, deck_id, question_id, suspended, buried_until FROM card"
     " WHERE retired = 0 AND (suspended = 1 OR buried_until > :now) ORDER BY uid"
 )
+_QUESTION = "SELECT content FROM question WHERE deck_id = ? AND question_id = ?"
 _BRING_BACK = "UPDATE card SET suspended = 0, buried_until = NULL WHERE id = ?"
 _IDS_OF_UIDS = "SELECT uid, id FROM card WHERE retired = 0 AND uid IN ({})"
 
@@ -36,12 +37,14 @@ def _prompt(content: str) -> str:
 
 
 def hidden_cards(db: Database, now: datetime) -> list[HiddenCard]:
-    """Every suspended card and every card still buried at `now`, by uid."""
+    """Every suspended card and every card still buried at `now`, by uid (each question read once,
+    however many of its cloze cards are hidden)."""
     with db.read() as conn:
         rows = conn.execute(_HIDDEN, {"now": to_db(now)}).fetchall()
+        prompts = {key: _prompt(conn.execute(_QUESTION, key).fetchone()[0]) for key in {row[3:5] for row in rows}}
     return [
-        HiddenCard(card_id, uid, topic, _prompt(content), bool(suspended), from_db(buried))
-        for card_id, uid, topic, content, suspended, buried in rows
+        HiddenCard(card_id, uid, topic, prompts[deck_id, question_id], bool(suspended), from_db(buried))
+        for card_id, uid, topic, deck_id, question_id, suspended, buried in rows
     ]
 
 

@@ -119,11 +119,20 @@ def _stat_of(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-_CARD_CONTENT = "uid, deck_id, question_id, cloze, kind, topic, level, position, content, content_hash"
-_UPDATE_CARD = f"UPDATE card SET ({_CARD_CONTENT}, retired) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) WHERE id = ?"
+_CARD_CONTENT = "uid, deck_id, question_id, cloze, kind, topic, level, position"
+_UPDATE_CARD = f"UPDATE card SET ({_CARD_CONTENT}, retired) = (?, ?, ?, ?, ?, ?, ?, ?, 0) WHERE id = ?"
 _INSERT_CARD = (
     f"INSERT INTO card ({_CARD_CONTENT}, state, suspended, retired, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)"
+)
+# A question's row is kept while any card, retired ones included, has its (deck_id, question_id).
+_UPSERT_QUESTION = (
+    "INSERT INTO question (deck_id, question_id, content, content_hash) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (deck_id, question_id) DO UPDATE SET content = excluded.content, content_hash = excluded.content_hash"
+)
+_DROP_UNUSED_QUESTIONS = (
+    "DELETE FROM question WHERE deck_id = ? AND NOT EXISTS"
+    " (SELECT 1 FROM card c WHERE c.deck_id = question.deck_id AND c.question_id = question.question_id)"
 )
 _UPSERT_DECK = (
     "INSERT INTO deck (id, title, description, topic, source_path, file_hash, file_stat, synced_at)"
@@ -143,8 +152,6 @@ def _content(spec: CardSpec) -> tuple[object, ...]:
         spec.topic,
         spec.level,
         spec.position,
-        spec.content,
-        spec.content_hash,
     )
 
 
@@ -154,15 +161,27 @@ def _upsert_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed
 
 
 def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed, now: str, report: SyncReport) -> None:
-    """Bring one deck's rows in line with its file."""
+    """Bring one deck's rows in line with its file.
+
+    A card counts as updated when its question changed (any of its deletions, for a cloze card), as
+    when each card kept a copy of the question's hash."""
     _upsert_deck(conn, deck, changed, now)
+    stored = dict(conn.execute("SELECT question_id, content_hash FROM question WHERE deck_id = ?", (deck.deck_id,)))
+    questions = {spec.question_id: spec for spec in deck.cards}
+    conn.executemany(
+        _UPSERT_QUESTION,
+        [
+            (deck.deck_id, question_id, spec.content, spec.content_hash)
+            for question_id, spec in questions.items()
+            if stored.get(question_id) != spec.content_hash
+        ],
+    )
     wanted = {spec.uid for spec in deck.cards}
     existing = {
         row[1]: row
-        for row in conn.execute(
-            "SELECT id, uid, content_hash, retired, position FROM card WHERE deck_id = ?", (deck.deck_id,)
-        )
+        for row in conn.execute("SELECT id, uid, retired, position FROM card WHERE deck_id = ?", (deck.deck_id,))
     }
+    renamed = report.renamed
     inserts = []
     for spec in deck.cards:
         row = existing.get(spec.uid)
@@ -175,17 +194,19 @@ def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed,
             else:
                 inserts.append((*_content(spec), now))
             continue
-        card_id, _uid, content_hash, retired, position = row
+        card_id, _uid, retired, position = row
         if retired:
             report.revived += 1
-        elif content_hash != spec.content_hash:
+        elif stored.get(spec.question_id) != spec.content_hash:
             report.updated += 1
         elif position == spec.position:
             continue
         conn.execute(_UPDATE_CARD, (*_content(spec), card_id))
     conn.executemany(_INSERT_CARD, inserts)
     report.added += len(inserts)
-    gone = [(row[0],) for uid, row in existing.items() if uid not in wanted and not row[3]]
+    if report.renamed != renamed:  # the questions renamed away from may have no card left
+        conn.execute(_DROP_UNUSED_QUESTIONS, (deck.deck_id,))
+    gone = [(card_id,) for uid, (card_id, _, retired, _) in existing.items() if uid not in wanted and not retired]
     conn.executemany("UPDATE card SET retired = 1 WHERE id = ?", gone)
     report.retired += len(gone)
     if gone:
@@ -203,15 +224,19 @@ def _note_retired(
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
         rows = conn.execute(
-            "SELECT uid, question_id, content, (SELECT count(*) FROM review WHERE card_id = card.id)"
+            "SELECT uid, question_id, (SELECT count(*) FROM review WHERE card_id = card.id)"
             f" FROM card WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
             chunk,
-        )
-        for uid, question_id, content, n in rows:
+        ).fetchall()
+        for uid, question_id, n in rows:
             if question_id in present:  # a cloze deletion removed from a question still in the file
                 report.retired_questions[uid] = n
                 continue
-            faces.setdefault(question_id, QuestionFace.from_content(question_id, content))
+            if question_id not in faces:
+                (content,) = conn.execute(
+                    "SELECT content FROM question WHERE deck_id = ? AND question_id = ?", (deck.deck_id, question_id)
+                ).fetchone()
+                faces[question_id] = QuestionFace.from_content(question_id, content)
             reviews[question_id] = reviews.get(question_id, 0) + n
     for question_id in faces:
         report.retired_questions[f"{deck.deck_id}/{question_id}"] = reviews[question_id]
@@ -225,9 +250,20 @@ def _note_retired(
         report.likely_renames.append(LikelyRename(deck.deck_id, old_id, new_id, reviews[old_id]))
 
 
+# A card of deck :old moves to :new unless its uid there is taken.
+_MOVABLE = "NOT EXISTS (SELECT 1 FROM card o WHERE o.uid = :new || substr({card}.uid, length(:old) + 1))"
 _MOVE_CARDS = (
-    "UPDATE card SET deck_id = :new, uid = :new || substr(uid, length(:old) + 1) WHERE deck_id = :old"
-    " AND NOT EXISTS (SELECT 1 FROM card o WHERE o.uid = :new || substr(card.uid, length(:old) + 1))"
+    "UPDATE card SET deck_id = :new, uid = :new || substr(uid, length(:old) + 1)"
+    f" WHERE deck_id = :old AND {_MOVABLE.format(card='card')}"
+)
+# Before the move: the questions of the cards that will move go with them, over a row the new deck already
+# had for that id (its cards are retired by this sync unless the file has the question, which rewrites the row).
+_COPY_QUESTIONS = (
+    "INSERT INTO question (deck_id, question_id, content, content_hash)"
+    " SELECT :new, q.question_id, q.content, q.content_hash FROM question q WHERE q.deck_id = :old"
+    " AND EXISTS (SELECT 1 FROM card c WHERE c.deck_id = :old AND c.question_id = q.question_id"
+    f" AND {_MOVABLE.format(card='c')})"
+    " ON CONFLICT (deck_id, question_id) DO UPDATE SET content = excluded.content, content_hash = excluded.content_hash"
 )
 _RETIRE_DECK = "UPDATE card SET retired = 1 WHERE deck_id = ? AND retired = 0"
 _FORGET_DECK_FILE = "UPDATE deck SET source_path = '', file_hash = '', file_stat = '' WHERE id = ?"
@@ -240,7 +276,9 @@ def _rename_deck(
     history (a card whose new uid is already taken stays behind and is retired), and the old deck keeps
     no file."""
     _upsert_deck(conn, deck, changed, now)
+    conn.execute(_COPY_QUESTIONS, {"old": old, "new": deck.deck_id})
     conn.execute(_MOVE_CARDS, {"old": old, "new": deck.deck_id})
+    conn.execute(_DROP_UNUSED_QUESTIONS, (old,))
     report.retired += conn.execute(_RETIRE_DECK, (old,)).rowcount
     conn.execute(_FORGET_DECK_FILE, (old,))
     report.renamed_decks.append((old, deck.deck_id, deck.path))

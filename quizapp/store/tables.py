@@ -1,5 +1,5 @@
-"""The database tables. Content lives in the deck files; a copy is kept per card so that
-the app starts and reports without re-parsing YAML, and retired cards can still be shown.
+"""The database tables. Content lives in the deck files; a copy of each question is kept so
+that the app starts and reports without re-parsing YAML, and retired cards can still be shown.
 
 Times are UTC, stored as naive text with microseconds (`connection.to_db`), the format
 SQLAlchemy gives a DateTime column on SQLite, so text order is time order."""
@@ -33,11 +33,29 @@ class DeckRow(SQLModel, table=True):
     source_path: str = Field(default="", index=True)
     file_hash: str = ""
     synced_at: datetime
-    file_stat: str = ""  # size and mtime when the hash was taken: an unchanged file is not even read
+    # size and mtime when the hash was taken: an unchanged file is not even read. Its DEFAULT is the one
+    # schema 2 had to give the column it added, so new and upgraded databases have the same schema.
+    file_stat: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+
+class QuestionRow(SQLModel, table=True):
+    """A deck question as JSON (`decks.stored`), stored once for all its cards.
+
+    A cloze question has a card per deletion, and a copy per card grew with deletions × length
+    (a 48 KB question with 3,000 deletions took 148 MB). A card finds its question by
+    (deck_id, question_id); the hash tells sync whether the file changed the question.
+    """
+
+    __tablename__ = "question"
+    deck_id: str = Field(foreign_key="deck.id", primary_key=True)
+    question_id: str = Field(primary_key=True)
+    content: str
+    content_hash: str
 
 
 class CardRow(SQLModel, table=True):
-    """One card: identity, a copy of its question, and its FSRS scheduling state."""
+    """One card: identity, its place in its deck, and its FSRS scheduling state; its question is the
+    `question` row with the same (deck_id, question_id)."""
 
     __tablename__ = "card"
     __table_args__ = (
@@ -55,8 +73,6 @@ class CardRow(SQLModel, table=True):
     topic: str = Field(index=True)
     level: int | None = None
     position: int
-    content: str
-    content_hash: str
     state: int = CardState.New
     step: int | None = None
     stability: float | None = None

@@ -35,13 +35,13 @@ def run_review(*, db: str | None, decks: list[str] | None, deck: str | None, top
     """Run the TUI until the user quits."""
     from quizapp.tui.app import QuizApp
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise NoTerminal("the review needs a terminal for its input and output; `quizapp --help` lists the commands")
     settings = load_settings(db, decks)
     library = open_library(settings)
     try:
         if topic:
             library.check_topic(topic)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise NoTerminal("the review needs a terminal for its input and output; `quizapp --help` lists commands")
         _start_daily_backup(settings)
         app = QuizApp(library, deck=deck, topic=topic)
         app.run()

@@ -13,7 +13,7 @@ import pytest
 from quizapp.errors import StorageError
 from quizapp.store import connection
 from quizapp.store.database import open_database
-from quizapp.store.migrations import migrate
+from quizapp.store.migrations import SCHEMA_VERSION, migrate
 from tests.conftest import DATA
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -89,7 +89,7 @@ def test_migration_blocked_by_a_lock_reports_the_lock(tmp_path: Path) -> None:
     finally:
         holder.close()
     assert caught.value.message == (
-        f"cannot upgrade {old} to schema 2: it is locked by another quizapp (waited 0.05 s); "
+        f"cannot upgrade {old} to schema {SCHEMA_VERSION}: it is locked by another quizapp (waited 0.05 s); "
         "close the other one and try again; it was left unchanged"
     )
     with sqlite3.connect(old) as conn:

@@ -18,7 +18,10 @@ from tests.conftest import Clock
 
 def cards(db) -> dict[str, tuple[int, bool, str]]:  # type: ignore[no-untyped-def]
     with db.read() as conn:
-        rows = conn.execute("SELECT uid, id, retired, content FROM card")
+        rows = conn.execute(
+            "SELECT c.uid, c.id, c.retired, q.content FROM card c"
+            " JOIN question q ON q.deck_id = c.deck_id AND q.question_id = c.question_id"
+        )
         return {uid: (id_, bool(retired), content) for uid, id_, retired, content in rows}
 
 
