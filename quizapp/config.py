@@ -26,13 +26,39 @@ def bundled_decks_dir() -> Path:
     return installed if installed.is_dir() else PACKAGE_DIR.parent / "decks"
 
 
+def user_path(text: str) -> Path:
+    """A path the user gave, made absolute once: a relative one would mean another file after a `cd`,
+    and SQLite's `file:` URIs (`Path.as_uri`) exist only for absolute paths."""
+    return Path(text).expanduser().resolve()
+
+
 def data_dir() -> Path:
-    """Per-user data folder (database, backups, the user's own decks)."""
+    """Per-user data folder (database, backups, the user's own decks); created when first needed."""
     if "QUIZAPP_HOME" in os.environ:
-        return Path(os.environ["QUIZAPP_HOME"]).expanduser()
+        return user_path(os.environ["QUIZAPP_HOME"])
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir(APP_NAME, appauthor=False))
+    return Path(user_data_dir(APP_NAME, appauthor=False)).resolve()
+
+
+def _database_path(option: str | None, home: Path) -> Path:
+    """The database file: `--db`, else QUIZAPP_DB, else `quizapp.db` in the data folder.
+
+    Raises:
+        ConfigError: if a given path is a folder or its folder does not exist (a typo would otherwise
+            create folders and an empty database in the wrong place; only the data folder is created).
+    """
+    for source, given in (("--db", option), ("QUIZAPP_DB", os.environ.get("QUIZAPP_DB"))):
+        if not given:
+            continue
+        path = user_path(given)
+        if path.is_dir():
+            raise ConfigError(f"{source} names {path}, which is a folder, not a database file")
+        if not path.parent.is_dir():
+            what = "is not a folder" if path.parent.exists() else "does not exist"
+            raise ConfigError(f"{source} names {path}, but the folder {path.parent} {what}")
+        return path
+    return home / "quizapp.db"
 
 
 @dataclass(frozen=True)
@@ -199,10 +225,11 @@ def load_settings(db: str | None = None, decks: list[str] | None = None) -> Sett
         decks: the `--decks` options, if given; they replace the default deck folders.
 
     Raises:
-        ConfigError: for an unreadable or invalid config file, or a QUIZAPP_CONFIG naming no file.
+        ConfigError: for an unreadable or invalid config file, a QUIZAPP_CONFIG naming no file, or a
+            database path that is a folder or lies in a folder that does not exist.
     """
     home = data_dir()
-    db_path = Path(db or os.environ.get("QUIZAPP_DB") or home / "quizapp.db").expanduser()
+    db_path = _database_path(db, home)
     if decks:
         deck_paths = tuple(Path(d).expanduser() for d in decks)
     elif os.environ.get("QUIZAPP_DECKS"):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from quizapp.config import Settings
 from quizapp.errors import DeckProblem, QuizError
@@ -49,8 +51,24 @@ class UnknownTopic(QuizError):
 
 
 def open_library(settings: Settings) -> Library:
-    """Open the database and sync the deck folders; broken deck files are skipped and reported."""
-    db = open_database(settings.db_path)
-    report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
+    """Open the database and sync the deck folders; broken deck files are skipped and reported.
+
+    A database that can be read but not written (a read-only file or folder) is opened for browsing:
+    nothing is synced, the decks are those last synced from these folders, and `db.read_only` says why.
+    """
+    db = open_database(settings.db_path, allow_read_only=True)
+    if db.read_only is None:
+        report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
+        deck_ids, problems = report.deck_ids, report.problems
+    else:
+        deck_ids, problems = _synced_from(db, settings.deck_paths), []
     scheduler = ReviewScheduler(db, settings.scheduler, settings.review)
-    return Library(db, scheduler, deck_infos(db, report.deck_ids), report.problems)
+    return Library(db, scheduler, deck_infos(db, deck_ids), problems)
+
+
+def _synced_from(db: Database, paths: Sequence[Path]) -> list[str]:
+    """The decks last synced from files under `paths` and not retired since (what a sync would list)."""
+    roots = [p.resolve() for p in paths]
+    with db.read() as conn:
+        rows = conn.execute("SELECT id, source_path FROM deck WHERE file_hash != ''").fetchall()
+    return [deck_id for deck_id, source in rows if any(Path(source).is_relative_to(r) for r in roots)]

@@ -13,6 +13,7 @@ import sys
 import termios
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,49 @@ def test_sigkill_at_random_points_never_loses_or_corrupts(tmp_path: Path) -> Non
         check_consistent(db)
     assert acknowledged > TRIALS
     print(f"{TRIALS} kills, {acknowledged} answers kept, last answer at kill time: {outcomes}")
+
+
+CREATION_KILLS = 20
+
+
+def _schema_state(db: Path) -> str:
+    """What a killed first run left: no file, an SQLite file without a table, a partial schema, or a whole one."""
+    if not db.exists():
+        return "no file"
+    try:
+        with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if tables else None
+    except sqlite3.DatabaseError:
+        return "a journal to roll back"  # killed while the file became a WAL database: only a writer reads it
+    if not tables:
+        return "no table"
+    return "whole" if version else "partial"
+
+
+def test_sigkill_while_creating_the_database_never_leaves_a_file_later_runs_refuse(tmp_path: Path) -> None:
+    """First runs killed at seeded moments just after their database file appears (creation under way or
+    just done): the next run opens the file or creates it afresh, and the database is then whole."""
+    import random
+
+    rng = random.Random(20261201)
+    states: dict[str, int] = {}
+    for trial in range(CREATION_KILLS):
+        db = tmp_path / f"first-run-{trial}.db"
+        term = Terminal(db, tmp_path / "home")
+        deadline = time.monotonic() + 30
+        while not db.exists():  # polled tightly: creating takes a few milliseconds
+            assert term.process.poll() is None and time.monotonic() < deadline, bytes(term.output[-2000:])
+            time.sleep(0.001)
+        time.sleep(rng.random() * rng.choice((0.005, 0.02, 0.06)))
+        term.kill()
+        state = _schema_state(db)
+        states[state] = states.get(state, 0) + 1
+        again = Terminal(db, tmp_path / "home")
+        again.wait_for("Review all")
+        again.kill()
+        assert _schema_state(db) == "whole"
+        check_consistent(db)
+    assert sum(n for state, n in states.items() if state not in ("whole", "no file")) >= 2, states  # mid-creation
+    assert "partial" not in states, states
+    print(f"{CREATION_KILLS} first runs killed; what each left: {states}")

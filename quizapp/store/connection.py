@@ -2,23 +2,47 @@
 
 Start-up, the queue and answering run plain SQL on `sqlite3`: importing SQLAlchemy
 alone costs about 0.3 s, half of the start-up budget, and its per-statement overhead
-is most of an answer's cost. SQLModel (`tables.py`) defines and creates the schema;
+is most of an answer's cost. SQLModel (`tables.py`) defines the schema, and a new
+database is created from the statements SQLAlchemy compiles from it (`database._create`);
 the statements here and in `sync.py` run against those tables, and every test runs
-them on a database SQLModel created.
+them on a database created that way.
+
+SQLite is given a database's path as a plain file name, or as a URI built by `uri` (absolute,
+percent-encoded), never as text that could be parsed: a `?`, `#` or `%` is part of a file name.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from quizapp.errors import StorageError
 
 BUSY_TIMEOUT_MS = 5000
+NEARLY_FULL = 1 << 20  # bytes free under which a failed write is taken for a full disk
+
+
+def uri(path: Path, **params: str) -> str:
+    """A `file:` URI that SQLite reads back as exactly `path`: absolute, and with `?`, `#` and `%`
+    percent-encoded (`as_uri` does that), so a file name is never taken for URI parameters."""
+    return path.resolve().as_uri() + (f"?{urlencode(params)}" if params else "")
+
+
+def companion(path: Path, suffix: str) -> Path:
+    """The `-wal` or `-shm` file SQLite keeps beside the database in WAL mode."""
+    return path.with_name(path.name + suffix)
+
+
+def _wal_has_content(path: Path) -> bool:
+    wal = companion(path, "-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def apply_pragmas(conn: sqlite3.Connection) -> None:
@@ -29,15 +53,17 @@ def apply_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
-def storage_problem(e: sqlite3.Error, conn: sqlite3.Connection | None = None) -> str | None:
+def storage_problem(e: sqlite3.Error, conn: sqlite3.Connection | None = None, path: Path | None = None) -> str | None:
     """What the user can act on in an SQLite error (a lock, permissions, a full or failing disk, damage),
     or None when the error is a bug in a statement (no such column, a syntax error, a broken constraint).
 
-    Decided by SQLite's primary result code, not by the wording of the message.
+    Decided by SQLite's result code, not by the wording of the message; the file system is then
+    asked which file or folder is read-only, and whether a failed write met a full disk.
 
     Args:
         e: the error SQLite raised.
         conn: the connection it came from, to report how long a lock was waited for.
+        path: the database file, to name the read-only file or folder and to check the free space.
     """
     code = getattr(e, "sqlite_errorcode", None)
     if code is None:
@@ -50,10 +76,20 @@ def storage_problem(e: sqlite3.Error, conn: sqlite3.Connection | None = None) ->
                 waited = f" (waited {conn.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s)"
         return f"it is locked by another quizapp{waited}; close the other one and try again"
     if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
-        return "the file or its folder is read-only"
+        if path is None:
+            return "the file or its folder is read-only"
+        cause = read_only_cause(path, folder_named=code == sqlite3.SQLITE_READONLY_DIRECTORY)
+        return f"a write cut short must be undone first, but {cause}" if code in _NEEDS_A_WRITER else cause
     if primary == sqlite3.SQLITE_CANTOPEN:
+        if path is not None and not _writable(path.parent) and _wal_has_content(path):
+            return (
+                f"its folder {path.parent} is read-only, and {companion(path, '-wal').name} holds changes "
+                "not yet in the database; make the folder writable so quizapp can fold them in"
+            )
+        if path is not None and not path.exists() and not _writable(path.parent):
+            return f"its folder {path.parent} is read-only"
         return "the file or its journal cannot be opened (check the folder exists and is writable)"
-    if primary == sqlite3.SQLITE_FULL:
+    if primary == sqlite3.SQLITE_FULL or (primary == sqlite3.SQLITE_IOERR and path is not None and _disk_full(path)):
         return "the disk is full"
     if primary == sqlite3.SQLITE_IOERR:
         return f"the disk failed to read or write ({e.sqlite_errorname})"
@@ -62,10 +98,93 @@ def storage_problem(e: sqlite3.Error, conn: sqlite3.Connection | None = None) ->
     return None
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` is (nearly) full: SQLite reports a write refused for lack of space
+    while growing its shared-memory file as an I/O error (SQLITE_IOERR_SHMSIZE), not as SQLITE_FULL."""
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
+def read_only_cause(path: Path, *, folder_named: bool = False) -> str:
+    """Which of the database, its WAL files or its folder cannot be written, as a user would fix it.
+
+    Args:
+        path: the database file.
+        folder_named: SQLite said the folder is the problem (SQLITE_READONLY_DIRECTORY).
+    """
+    if path.exists() and not _writable(path):
+        return f"the file {path} is read-only"
+    for suffix in ("-shm", "-wal"):
+        extra = companion(path, suffix)
+        if extra.exists() and not _writable(extra):
+            return f"{extra} is read-only; make it writable, or delete it while no quizapp is running"
+    if folder_named or not _writable(path.parent):
+        return f"its folder {path.parent} is read-only"
+    return "the file or its folder is read-only"
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode: transactions are begun explicitly (see `read` and `write`)."""
+    """A connection in autocommit mode: transactions are begun explicitly (see `read` and `write`).
+
+    The path is passed as a plain file name, never parsed as a URI, so any character is allowed in it.
+    """
     conn = sqlite3.connect(path, isolation_level=None)
-    apply_pragmas(conn)
+    try:
+        apply_pragmas(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file (`mode=ro`), ready to read.
+
+    Two states of a file only a writer can read: a write cut short leaves a journal to roll back (or
+    a WAL to recover), and SQLite does that only on a connection that may write. When the file and
+    its folder are writable that recovery, which any writer would run, is let happen first.
+
+    In WAL mode even a reader needs the `-shm` file; in a read-only folder without one SQLite cannot
+    create it (SQLITE_READONLY_DIRECTORY), so the file is then opened `immutable=1`: read without
+    locks, which is sound because nothing can write a WAL there either. Not when a `-wal` holds
+    changes: an immutable reader would skip them and show an older state.
+
+    Raises:
+        sqlite3.Error: if the file cannot be read.
+    """
+    try:
+        return _reader(path)
+    except sqlite3.Error as e:
+        code = getattr(e, "sqlite_errorcode", None)
+        if code in _NEEDS_A_WRITER and _writable(path) and _writable(path.parent):
+            recovering = sqlite3.connect(path, isolation_level=None)
+            try:
+                recovering.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                recovering.close()
+            return _reader(path)
+        if code != sqlite3.SQLITE_READONLY_DIRECTORY or _wal_has_content(path):
+            raise
+    return sqlite3.connect(uri(path, mode="ro", immutable="1"), uri=True, isolation_level=None)
+
+
+_NEEDS_A_WRITER = (sqlite3.SQLITE_READONLY_ROLLBACK, sqlite3.SQLITE_READONLY_RECOVERY)
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri(path, mode="ro"), uri=True, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file and its WAL now
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -112,7 +231,7 @@ def write(conn: sqlite3.Connection, path: Path | None) -> Iterator[sqlite3.Conne
                     conn.execute("ROLLBACK")
             raise
     except sqlite3.DatabaseError as e:
-        problem = storage_problem(e, conn)
+        problem = storage_problem(e, conn, path)
         if problem is None:
             raise
         raise StorageError(f"cannot write the database {path}: {problem}") from e

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from quizapp.errors import StorageError
 from quizapp.store import connection
+from quizapp.store.connection import storage_problem
 from quizapp.store.files import schema_version_of
 from quizapp.store.migrations import SCHEMA_VERSION, migrate
 
@@ -54,13 +57,28 @@ class _Checkpointer:
         self.thread.join(timeout=5)
 
 
+class ReadOnlyDatabase(StorageError):
+    """A write to a database opened read-only because its file, WAL files or folder cannot be written."""
+
+
 class Database:
     """An open quizapp database: one stdlib connection, used from the thread that opened it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: str | None = None) -> None:
+        """Connect to the database file at `path`.
+
+        Args:
+            path: the database file.
+            read_only: why the database cannot be written, if it cannot: it is then opened for reading
+                only, and every write raises ReadOnlyDatabase with this reason.
+        """
         self.path = path
-        self.conn = connection.connect(path)
-        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self.read_only = read_only
+        if read_only is None:
+            self.conn = connection.connect(path)
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        else:
+            self.conn = connection.connect_read_only(path)
         self._checkpointer: _Checkpointer | None = None  # started at the first checkpoint, not before
         self._commits = 0
 
@@ -70,13 +88,41 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed on success, rolled back on any error (StorageError if unwritable)."""
+        """A write transaction: committed on success, rolled back on any error (StorageError if unwritable).
+
+        Raises:
+            ReadOnlyDatabase: at once, on a database opened read-only.
+        """
+        if self.read_only is not None:
+            raise ReadOnlyDatabase(f"read-only: answers are not saved ({self.read_only})")
         with connection.write(self.conn, self.path) as conn:
             yield conn
         self._commits += 1
         if self._commits % CHECKPOINT_EVERY == 0:
             self._checkpointer = self._checkpointer or _Checkpointer(self.path)
             self._checkpointer.wanted.set()
+
+    def write_problem(self) -> str | None:
+        """Why this database cannot be written, or None: a write is begun and rolled back, so SQLite
+        itself answers (a read-only file opens without complaint and fails only at the first write).
+
+        Another instance holding the write lock means the file is writable: that is not waited for.
+        """
+        if self.read_only is not None:
+            return self.read_only
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+            finally:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error as e:
+            if _is_read_only(e):
+                return storage_problem(e, path=self.path)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+        return None
 
     def close(self) -> None:
         """Release the connection (the last one to close checkpoints and removes the WAL)."""
@@ -85,42 +131,125 @@ class Database:
         self.conn.close()
 
 
-def _create(path: Path) -> None:
-    """Create the tables from the SQLModel definitions (imported here: only a new database needs them)."""
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.exc import SQLAlchemyError
+def _is_read_only(e: sqlite3.Error) -> bool:
+    code = getattr(e, "sqlite_errorcode", 0)
+    return code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM)
+
+
+def _schema_statements() -> list[str]:
+    """CREATE TABLE and CREATE INDEX statements of the SQLModel tables, compiled for SQLite.
+
+    SQLAlchemy compiles them but never connects: it would parse the path as a URL (a `?` in a file
+    name starts its query) and commit each table on its own. Imported here: only a new database needs it.
+    """
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
     from sqlmodel import SQLModel
 
-    from quizapp.store.tables import meta_table
+    import quizapp.store.tables  # noqa: F401  (the tables register themselves in SQLModel.metadata)
 
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", lambda dbapi, _record: connection.apply_pragmas(dbapi))
+    dialect = sqlite.dialect()
+    statements = []
+    for table in SQLModel.metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return statements
+
+
+def _create(path: Path) -> None:
+    """Create every table and the schema-version row in one transaction.
+
+    A crash then leaves either a complete database or an SQLite file without a single table, which
+    the next run creates afresh. A second process creating the same database waits for the first
+    one's lock (BEGIN IMMEDIATE), then finds the tables and leaves them as they are.
+    """
+    statements = _schema_statements()  # before the lock: importing SQLAlchemy takes longer than creating
     try:
-        with engine.begin() as conn:
-            SQLModel.metadata.create_all(conn)
-            conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-    except SQLAlchemyError as e:
-        raise StorageError(f"cannot create the database {path}: {getattr(e, 'orig', e)}") from e
+        conn = connection.connect(path)
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot create the database {path}: {storage_problem(e, path=path) or e}") from e
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # the error that got us here is the one to report
+                    conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot create the database {path}: {storage_problem(e, conn, path) or e}") from e
     finally:
-        engine.dispose()
+        conn.close()
 
 
-def open_database(path: Path) -> Database:
+def _give_wal_files_back_their_mode(path: Path) -> None:
+    """A session that could only read leaves `-wal` and `-shm` behind with the read-only mode the database
+    file had then (SQLite gives them the database's permissions, and a read-only connection does not
+    delete them). Once the database is writable again they would fail every write, so the ones that
+    are ours get the database's mode back."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if not os.access(path, os.W_OK):
+            return
+    except OSError:
+        return
+    for suffix in ("-wal", "-shm"):
+        extra = connection.companion(path, suffix)
+        with contextlib.suppress(OSError):
+            if extra.stat().st_uid == os.geteuid() and not os.access(extra, os.W_OK):
+                extra.chmod(mode)
+
+
+def open_database(path: Path, *, allow_read_only: bool = False) -> Database:
     """Open (creating if needed) the database at `path`.
 
+    Args:
+        path: the database file (its folder is created if missing: the callers check a path the
+            user gave, see `config.load_settings`).
+        allow_read_only: open a database that cannot be written (read-only file, WAL files or folder)
+            for reading instead of failing; `Database.read_only` then says why, and every write
+            raises ReadOnlyDatabase.
+
     Raises:
-        StorageError: if the file is not a quizapp database, is corrupt, or comes from a newer version.
+        StorageError: if the file is not a quizapp database, is corrupt, comes from a newer version,
+            or cannot be read (or written, unless `allow_read_only`).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StorageError(f"cannot create the folder for the database {path}: {e.strerror}") from e
+    _give_wal_files_back_their_mode(path)
     version = schema_version_of(path)
-    try:
+    if version is None:
+        _create(path)
+        version = schema_version_of(path)  # what was created, here or by a process that got there first
         if version is None:
-            _create(path)
-        elif version < SCHEMA_VERSION:
+            raise StorageError(f"cannot create the database {path}: it is still empty after creation")
+    try:
+        if version < SCHEMA_VERSION:
             migrate(path, version, datetime.now(UTC))
-        return Database(path)
+        db = Database(path)
     except sqlite3.Error as e:
-        raise StorageError(f"cannot open the database {path}: {e}") from e
+        problem = storage_problem(e, path=path)
+        if allow_read_only and _is_read_only(e):
+            return _open_read_only(path, problem or str(e))
+        raise StorageError(f"cannot open the database {path}: {problem or e}") from e
+    if allow_read_only:
+        problem = db.write_problem()
+        if problem is not None:
+            db.close()
+            return _open_read_only(path, problem)
+    return db
+
+
+def _open_read_only(path: Path, why: str) -> Database:
+    try:
+        return Database(path, read_only=why)
+    except sqlite3.Error as e:
+        raise StorageError(f"cannot open the database {path}: {storage_problem(e, path=path) or e}") from e

@@ -6,32 +6,71 @@ import sqlite3
 from pathlib import Path
 
 from quizapp.errors import StorageError
+from quizapp.store.connection import companion, connect_read_only, storage_problem
 from quizapp.store.migrations import SCHEMA_VERSION
 
 
-def schema_version_of(path: Path) -> int | None:
-    """Schema version of an existing file, read-only so a foreign file is never modified.
+def _header(path: Path) -> bytes | None:
+    """The first 16 bytes of the file, or None if there is no file.
 
-    Returns None for a missing or empty file (a new database).
+    Raises:
+        StorageError: if the path is a folder or the file cannot be read.
     """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    with path.open("rb") as f:
-        if f.read(16) != b"SQLite format 3\x00":
-            raise StorageError(
-                f"{path} is not an SQLite database (corrupt or another kind of file); refusing to touch it"
-            )
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        with path.open("rb") as f:
+            return f.read(16)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise StorageError(f"cannot read {path}: {(e.strerror or str(e)).lower()}") from e
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """`connect_read_only`, with its errors said as the user can act on them."""
+    try:
+        return connect_read_only(path)
+    except sqlite3.DatabaseError as e:
+        raise _unreadable(path, e) from e
+
+
+def _unreadable(path: Path, e: sqlite3.DatabaseError) -> StorageError:
+    problem = storage_problem(e, path=path)
+    if problem is None:
+        return StorageError(f"cannot read {path}: {e} (is it a quizapp database?)")
+    return StorageError(f"cannot open {path}: {problem}")
+
+
+def schema_version_of(path: Path) -> int | None:
+    """Schema version of an existing file, read-only so a foreign file is never modified (beyond SQLite's
+    own rollback of a write cut short, which any program opening it to write would do first).
+
+    Returns None for a new database: no file, an empty one, or an SQLite file without a single table
+    (which is what a creation killed before its commit leaves; it holds nothing to lose).
+    """
+    if companion(path, "-journal").exists() and _header(path):
+        # a write cut short in rollback mode (as when the file was being made a WAL database) can leave
+        # the header unwritten: SQLite rolls it back, as any writer would, before the file is judged
+        _reader(path).close()
+    header = _header(path)
+    if not header:
+        return None
+    if header != b"SQLite format 3\x00":
+        raise StorageError(f"{path} is not an SQLite database (corrupt or another kind of file); refusing to touch it")
+    try:
+        conn = _reader(path)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
             if not {"meta", "card", "review"} <= tables:
                 raise StorageError(f"{path} is an SQLite database, but not a quizapp one; refusing to touch it")
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
-        raise StorageError(f"cannot read {path}: {e} (is it a quizapp database?)") from e
+        raise _unreadable(path, e) from e
     if row is None or not str(row[0]).isdigit():
         raise StorageError(f"{path} has no quizapp schema version; refusing to touch it")
     version = int(row[0])
@@ -50,7 +89,7 @@ def check_intact(path: Path) -> int:
     version = schema_version_of(path)
     if version is None:
         raise StorageError(f"{path} is missing or empty")
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    conn = _reader(path)
     try:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as e:

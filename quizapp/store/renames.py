@@ -46,7 +46,7 @@ class QuestionFace:
 
     @classmethod
     def from_content(cls, question_id: str, content: str) -> QuestionFace:
-        """From the question JSON kept with every card (`CardSpec.content`, the `card.content` column)."""
+        """From the question JSON stored for every question (`CardSpec.content`, the `question.content` column)."""
         data = json.loads(content)
         parts = [data.get(key) for key in _COMPARED_KEYS] + list(data.get("choices") or [])
         text = " ".join(str(part) for part in parts if part).casefold()
@@ -143,23 +143,33 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     if version is None:
         raise StorageError(f"{path} is empty, not a quizapp database")
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+        conn = connection.connect_read_only(path)
     except sqlite3.Error as e:
-        raise StorageError(f"cannot open {path} to read it: {e}") from e
+        raise StorageError(f"cannot open {path} to read it: {connection.storage_problem(e, path=path) or e}") from e
     return conn
+
+
+def _stored_questions(conn: sqlite3.Connection, deck_id: str) -> dict[str, str]:
+    """Each question's JSON. Before schema 3 each card kept a copy (the first active card's is taken):
+    `lint --db` reads a database as it is, without upgrading it."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'question'").fetchone():
+        return dict(conn.execute("SELECT question_id, content FROM question WHERE deck_id = ?", (deck_id,)))
+    copies = "SELECT question_id, content FROM card WHERE deck_id = ? AND retired = 0 ORDER BY id DESC"
+    return dict(conn.execute(copies, (deck_id,)))
 
 
 def read_stored_deck(conn: sqlite3.Connection, deck_id: str) -> StoredDeck:
     """One deck's questions and review counts (an unknown deck id gives an empty StoredDeck)."""
-    active: dict[str, str] = {}
+    order: dict[str, None] = {}  # the active questions, in the order of their first active card
     known: set[str] = set()
-    for question_id, content, retired in conn.execute(
-        "SELECT question_id, content, retired FROM card WHERE deck_id = ? ORDER BY id", (deck_id,)
+    for question_id, retired in conn.execute(
+        "SELECT question_id, retired FROM card WHERE deck_id = ? ORDER BY id", (deck_id,)
     ):
         known.add(question_id)
         if not retired:
-            active.setdefault(question_id, content)
+            order[question_id] = None
+    contents = _stored_questions(conn, deck_id)
+    active = {question_id: contents[question_id] for question_id in order}
     reviews = dict(
         conn.execute(
             "SELECT c.question_id, count(*) FROM card c JOIN review r ON r.card_id = c.id"
