@@ -2,15 +2,28 @@
 
 Parsing dominates a cold import (about 0.1 s per 1,000 questions, all in Python), and
 files are independent, so each one is read, validated and turned into cards in a worker.
+
+The workers are forked and managed here, not by ProcessPoolExecutor, so that an import
+stopped in any way leaves none behind: they die with the import process (the kernel kills
+them), they ignore Ctrl-C, which the import process handles by killing them, and no pool
+thread is left for the exit to wait on. (On Ctrl-C, the pool's manager thread could fail on
+a future already cancelled and leave a worker waiting for work, which the exit then joined
+forever; and Python 3.11 has no public way to kill a pool's workers.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from quizapp.decks.cards import CardSpec, card_specs
@@ -18,6 +31,8 @@ from quizapp.decks.loader import load_deck_bytes
 from quizapp.errors import DeckError, DeckProblem
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+ORPHAN_CHECK_SECONDS = 0.2  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 
 
 @dataclass(frozen=True)
@@ -32,7 +47,10 @@ class PreparedDeck:
     cards: list[CardSpec]
 
 
-def prepare(path: Path, raw: bytes) -> PreparedDeck | list[DeckProblem]:
+Prepared = PreparedDeck | list[DeckProblem]
+
+
+def prepare(path: Path, raw: bytes) -> Prepared:
     """One file's deck and cards, or its problems (returned, not raised: they cross a process boundary)."""
     try:
         deck = load_deck_bytes(raw, path)
@@ -40,10 +58,6 @@ def prepare(path: Path, raw: bytes) -> PreparedDeck | list[DeckProblem]:
         return e.problems
     topic = deck.topic or deck.deck
     return PreparedDeck(path, deck.deck, deck.display_title, deck.description, topic, card_specs(deck))
-
-
-def _star_prepare(item: tuple[Path, bytes]) -> PreparedDeck | list[DeckProblem]:
-    return prepare(*item)
 
 
 def _workers(items: list[tuple[Path, bytes]]) -> int:
@@ -56,14 +70,118 @@ def _workers(items: list[tuple[Path, bytes]]) -> int:
     return max(1, min(len(items), os.cpu_count() or 1))
 
 
+def _kernel_kills_orphans() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies, however the parent dies (even by SIGKILL,
+    when no code of the parent runs); False where that cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    result: int = libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), *(ctypes.c_ulong(0),) * 3)
+    return result == 0
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Where the kernel cannot be asked, notice the parent's death by being adopted by another process."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end with the import process: an orphan would otherwise finish parsing and then
+    block forever writing its result to a pipe nobody reads, holding hundreds of MB."""
+    if not _kernel_kills_orphans():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before it could be watched
+        os._exit(1)
+
+
+def _work(items: list[tuple[Path, bytes]], share: list[int], results: Connection, parent: int) -> None:
+    """A worker's life: ignore Ctrl-C (it reaches the whole process group, and only the import process
+    is to act on it), die with the import process, send each file's result as soon as it is ready."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork, see _ctrl_c_held
+    _die_with_parent(parent)
+    # On an unexpected error the worker stops; the import process parses what is missing itself,
+    # so the error is raised there, with its traceback, instead of being printed from a worker.
+    with contextlib.suppress(Exception):
+        for index in share:
+            results.send((index, prepare(*items[index])))
+    results.close()
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold SIGINT back while forking, so a worker is born with it blocked and cannot take a Ctrl-C
+    for a KeyboardInterrupt before it ignores it; one that came meanwhile is raised on leaving."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _shares(items: list[tuple[Path, bytes]], workers: int) -> list[list[int]]:
+    """The files each worker parses, largest first to the least loaded, so that all finish about together."""
+    loads = [0] * workers
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for index in sorted(range(len(items)), key=lambda i: -len(items[i][1])):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += len(items[index][1])
+    return shares
+
+
+def _prepare_in_workers(items: list[tuple[Path, bytes]], workers: int) -> list[Prepared]:
+    """Every file's result, parsed by forked workers (the files of a worker that died are parsed here);
+    on any exception, Ctrl-C included, the workers are killed and reaped before it propagates.
+
+    Forked, not spawned: a worker starts in milliseconds with the parser imported and the files in
+    memory, where a spawned one re-imports pydantic and gets every file pickled; and the import process
+    is its parent, which PR_SET_PDEATHSIG watches (under forkserver the parent would be the server).
+    The parent is the thread that forks, here the only thread (see `_workers`).
+    """
+    context = multiprocessing.get_context("fork")
+    processes: list[BaseProcess] = []
+    readers: list[Connection] = []
+    results: dict[int, Prepared] = {}
+    try:
+        with _ctrl_c_held():
+            for share in _shares(items, workers):
+                reader, writer = context.Pipe(duplex=False)
+                readers.append(reader)
+                worker = context.Process(target=_work, args=(items, share, writer, os.getpid()), daemon=True)
+                processes.append(worker)
+                worker.start()
+                writer.close()  # the worker holds the only writer left: its end reads as the worker's end
+        pending = list(readers)
+        while pending:
+            ready = wait(pending)
+            for reader in [r for r in pending if r in ready]:
+                try:
+                    index, result = reader.recv()
+                except (EOFError, OSError):  # done, or died (mid-message at worst)
+                    pending.remove(reader)
+                    continue
+                results[index] = result
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            if process.pid is not None:
+                process.join()
+        for reader in readers:
+            reader.close()
+    return [results[i] if i in results else prepare(*items[i]) for i in range(len(items))]
+
+
 def prepare_all(items: list[tuple[Path, bytes]]) -> tuple[list[PreparedDeck], list[DeckProblem]]:
     """Every file's deck and cards, in the given order, with every problem of every file."""
     workers = _workers(items)
-    if workers == 1:
-        results = [prepare(path, raw) for path, raw in items]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_star_prepare, items))
+    results = _prepare_in_workers(items, workers) if workers > 1 else [prepare(path, raw) for path, raw in items]
     decks = [r for r in results if isinstance(r, PreparedDeck)]
     problems = [p for r in results if not isinstance(r, PreparedDeck) for p in r]
     return decks, problems
