@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quizapp import __version__
+from quizapp.config import user_path
 from quizapp.errors import DeckError, QuizError
 
 DESCRIPTION = "Spaced-repetition review of deep interview questions (FSRS, SQLite, a terminal UI)."
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser(
         "restore", parents=[common], help="replace the database with a backup (checked first)"
     )
-    restore.add_argument("file", type=Path, metavar="FILE", help="a quizapp database file, e.g. a backup")
+    restore.add_argument("file", type=user_path, metavar="FILE", help="a quizapp database file, e.g. a backup")
     commands.add_parser("topics", parents=[common], help="list the topics of the decks (for --topic), with card counts")
     commands.add_parser("suspended", parents=[common], help="list the suspended and buried cards")
     unsuspend = commands.add_parser(
@@ -87,7 +88,7 @@ def cmd_lint(paths: list[Path], db: str | None = None) -> int:
     from quizapp.store.renames import open_read_only, unmarked_renames
 
     db = db or os.environ.get("QUIZAPP_DB")
-    conn = open_read_only(Path(db)) if db else None  # a wrong database is reported before any deck
+    conn = open_read_only(user_path(db)) if db else None  # a wrong database is reported before any deck
     try:
         try:
             decks = load_decks(paths)
@@ -120,18 +121,34 @@ def cmd_schema() -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Sync the given deck files into the database in one transaction."""
+    """Sync the given deck files into the database in one transaction.
+
+    Ctrl-C ends it with one line and exit code 130. Every file is parsed before the write
+    transaction begins, and an interrupt inside it rolls it back, so nothing is written; but an
+    interrupt can also land during or just after the commit, so the line says what the database shows.
+    """
     from quizapp.config import load_settings
+    from quizapp.store.connection import to_db
     from quizapp.store.database import open_database
     from quizapp.store.sync import sync_decks
 
     settings = load_settings(args.db, args.decks)
-    db = open_database(settings.db_path)
+    now = datetime.now(UTC)
+    db = None
     try:
-        report = sync_decks(db, args.paths, datetime.now(UTC))
+        db = open_database(settings.db_path)
+        report = sync_decks(db, args.paths, now)
+        print(report.summary())
+    except KeyboardInterrupt:
+        # The sync stamps each deck it writes with `now`: one so stamped means the commit went through.
+        stamped = "SELECT 1 FROM deck WHERE synced_at = ?"
+        written = db is not None and db.conn.execute(stamped, (to_db(now),)).fetchone() is not None
+        outcome = "its changes were written" if written else "nothing written"
+        print(f"quizapp: import interrupted: {outcome}", file=sys.stderr)
+        return 130
     finally:
-        db.close()
-    print(report.summary())
+        if db is not None:
+            db.close()
     return 0
 
 

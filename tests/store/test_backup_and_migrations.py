@@ -95,7 +95,7 @@ def test_daily_backup_at_most_once_a_day_keeping_the_last_seven(old_db: Path) ->
     for day in range(1, 10):
         assert backup_if_due(old_db, NOW + timedelta(days=day)) is not None
     kept = backups(old_db)
-    assert len(kept) == 7 and kept[-1].name.startswith("quizapp-20260610")
+    assert [p.name for p in kept][-1] == "quizapp.db.000010.20260610-080000.daily.db" and len(kept) == 7
     assert history(kept[-1]) == history(old_db)
 
 
