@@ -12,6 +12,7 @@ because it sits on the application's start-up path.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from types import MappingProxyType
 
 __all__ = ["latex_to_unicode", "render_math", "render_plain_math"]
@@ -756,7 +757,7 @@ def _script(text: str, table: MappingProxyType[str, str], marker: str) -> str:
     converted = _to_script(text, table)
     if converted is not None:
         return converted
-    if len(_clusters(text)) == 1:
+    if all(_is_combining(c) for c in text[1:]):  # one cluster; stops at the first base character
         return marker + text
     return f"{marker}({text})"
 
@@ -1002,20 +1003,41 @@ _HANDLERS = MappingProxyType(
 )
 
 
+# Each group's rendered text is read again by every group around it (to tidy it,
+# bracket a fraction, place a script), so text nested d groups deep costs d times
+# its length. A formula that would make the parser read more than this many
+# characters per source character is shown as its source instead, which keeps
+# hostile nesting such as `a^{a^{a^{...xxx...}}}` linear in time. Real formulas
+# read a few characters per source character.
+_WORK_PER_CHARACTER = 16
+_WORK_FLOOR = 20_000
+
+
 def _drop_trailing_spaces(items: list[_Item]) -> None:
     """Remove source whitespace at the end of an item list."""
     while items and items[-1].kind == "space":
         items.pop()
 
 
+class _TooComplex(Exception):
+    """Rendering would read more text than the parser's budget allows."""
+
+
 class _Parser:
     """Recursive-descent parser that renders tokens straight to text."""
 
-    __slots__ = ("_tokens", "_pos")
+    __slots__ = ("_tokens", "_pos", "_budget")
 
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: list[_Token], budget: int) -> None:
         self._tokens = tokens
         self._pos = 0
+        self._budget = budget
+
+    def _charge(self, items: list[_Item]) -> None:
+        """Count a finished group's text against the budget: enclosing groups re-read it."""
+        self._budget -= sum(len(item.text) for item in items)
+        if self._budget < 0:
+            raise _TooComplex
 
     # -- token access -------------------------------------------------------
 
@@ -1059,31 +1081,47 @@ class _Parser:
                 self._advance()
                 if closer == "end":
                     self._read_name()
+                self._charge(items)
                 return items
             kind = token[0]
             if kind == "close":
                 self._advance()  # stray "}": skip it
             elif kind in ("sub", "sup"):
-                self._advance()
-                self._attach_script(items, kind, self._argument(False))
+                self._attach_scripts(items)
             else:
                 if token == ("cmd", "right"):
                     _drop_trailing_spaces(items)  # \right hugs its content
                 item = self._atom()
                 if item is not None:
                     items.append(item)
+        self._charge(items)
         return items
 
-    def _attach_script(self, items: list[_Item], kind: str, text: str) -> None:
-        """Attach a sub/superscript to the last atom (or to nothing)."""
+    def _attach_scripts(self, items: list[_Item]) -> None:
+        """Attach a run of sub/superscripts (``x_1^2``, spaces between allowed) to the last atom (or to nothing).
+
+        The run is joined once: attaching one script at a time would copy the
+        growing base for each, quadratic in a hostile ``x_1_1_1...``.
+        """
+        scripts: list[str] = []
+        tokens = self._tokens
+        while True:
+            kind = self._advance()[0]
+            text = self._argument(False)
+            scripts.append(_superscript(text) if kind == "sup" else _subscript(text))
+            after = self._pos
+            while after < len(tokens) and tokens[after][0] == "space":
+                after += 1
+            if after >= len(tokens) or tokens[after][0] not in ("sub", "sup"):
+                break
+            self._pos = after
         _drop_trailing_spaces(items)
         has_base = bool(items) and items[-1].kind == "atom"
         base = items.pop() if has_base else _Item("")
         body = base.text
         if base.compound:
             body = f"({body})"
-        script = _superscript(text) if kind == "sup" else _subscript(text)
-        items.append(base.with_text(body + script))
+        items.append(base.with_text(body + "".join(scripts)))
 
     # -- arguments ----------------------------------------------------------
 
@@ -1366,8 +1404,8 @@ def latex_to_unicode(src: str) -> str:
     unbalanced braces are closed implicitly and stray ones are ignored.
     """
     try:
-        text = _Parser(_tokenize(src)).parse()
-    except RecursionError:  # absurdly deep nesting: show the source instead
+        text = _Parser(_tokenize(src), _WORK_PER_CHARACTER * len(src) + _WORK_FLOOR).parse()
+    except (RecursionError, _TooComplex):  # absurdly deep nesting: show the source instead
         text = _tidy(src)
     # Precomposed letters (ᾱ, ẋ) render more reliably in terminals.
     return unicodedata.normalize("NFC", text)
@@ -1442,20 +1480,35 @@ def _fenced_block_end(text: str, i: int, fence: tuple[str, int]) -> int:
     return len(text)
 
 
-def _code_span_end(text: str, i: int) -> int:
-    """Index past the code span opening at i, or past its backticks only."""
+def _backtick_runs(text: str) -> dict[int, list[int]]:
+    """Start of every maximal run of backticks, by run length, in order.
+
+    Built once per text, so finding a code span's closer never rescans the
+    text (which made many unclosed openers of different lengths quadratic).
+    """
+    runs: dict[int, list[int]] = {}
+    i = text.find("`")
+    while i != -1:
+        j = i + 1
+        while j < len(text) and text[j] == "`":
+            j += 1
+        runs.setdefault(j - i, []).append(i)
+        i = text.find("`", j)
+    return runs
+
+
+def _code_span_end(text: str, i: int, runs: dict[int, list[int]]) -> int:
+    """Index past the code span opening at i, or past its backticks only.
+
+    The span closes at the next run of exactly as many backticks; `runs` is
+    :func:`_backtick_runs` of `text`.
+    """
     j = i
     while j < len(text) and text[j] == "`":
         j += 1
-    run = j - i
-    k = j
-    while (k := text.find("`" * run, k)) != -1:
-        end = k + run
-        if (end >= len(text) or text[end] != "`") and text[k - 1] != "`":
-            return end
-        while k < len(text) and text[k] == "`":
-            k += 1
-    return j
+    starts = runs.get(j - i, [])
+    k = bisect_left(starts, j)
+    return starts[k] + j - i if k < len(starts) else j
 
 
 def _display_end(text: str, start: int) -> int:
@@ -1486,8 +1539,12 @@ def _inline_end(text: str, start: int) -> int:
             continue
         if c == "`":
             return -1
-        if c == "\n" and text[i + 1 :].lstrip(" \t\r").startswith("\n"):
-            return -1
+        if c == "\n":
+            j = i + 1
+            while j < len(text) and text[j] in " \t\r":
+                j += 1
+            if text.startswith("\n", j):  # a blank line (found without copying the rest of the text)
+                return -1
         if c == "$":
             ok = not text[i - 1].isspace() and not text[i + 1 : i + 2].isdigit()
             return i if ok else -1
@@ -1565,6 +1622,30 @@ def _close_display(text: str, pos: int, cont: str) -> tuple[str, int]:
     return f"\n{cont.rstrip()}", k
 
 
+def _pop_last_lines(out: list[str]) -> str:
+    """Remove from `out` and return the text after its second-to-last line break.
+
+    That is all :func:`_open_display` reads or changes, so each display block
+    costs the length of those lines, not of everything written before it.
+    """
+    breaks = 0
+    for k in range(len(out) - 1, -1, -1):
+        piece = out[k]
+        end = len(piece)
+        while (nl := piece.rfind("\n", 0, end)) != -1:
+            breaks += 1
+            if breaks == 2:
+                tail = piece[nl + 1 :] + "".join(out[k + 1 :])
+                del out[k + 1 :]
+                if nl + 1 < len(piece):
+                    out[k] = piece[: nl + 1]
+                return tail
+            end = nl
+    tail = "".join(out)
+    out.clear()
+    return tail
+
+
 def _display_lines(src: str) -> list[str]:
     """Render display math into escaped Markdown lines."""
     return [_escape_line_start(_escape_markdown(line)) for line in latex_to_unicode(src).split("\n") if line]
@@ -1601,6 +1682,7 @@ def render_math(markdown: str) -> str:
     display block becomes its own paragraph (lines joined by hard breaks).
     """
     out: list[str] = []
+    runs: dict[int, list[int]] | None = None
     i, n = 0, len(markdown)
     while i < n:
         c = markdown[i]
@@ -1611,7 +1693,9 @@ def render_math(markdown: str) -> str:
             out.append(markdown[i:end])
             i = end
         elif c == "`":
-            end = _code_span_end(markdown, i)
+            if runs is None:
+                runs = _backtick_runs(markdown)
+            end = _code_span_end(markdown, i, runs)
             out.append(markdown[i:end])
             i = end
         elif c == "\\":
@@ -1625,9 +1709,9 @@ def render_math(markdown: str) -> str:
                 out.append("$$")
                 i += 2
                 continue
-            before, cont = _open_display("".join(out))
+            before, cont = _open_display(_pop_last_lines(out))
             after, i = _close_display(markdown, end + 2, cont)
-            out = [before, ("\\\n" + cont).join(lines), after]
+            out += [before, ("\\\n" + cont).join(lines), after]
         elif c == "$" and _opens_inline(markdown, i) and (end := _inline_end(markdown, i + 1)) != -1:
             out.append(_inline_math(markdown[i + 1 : end]))
             i = end + 1

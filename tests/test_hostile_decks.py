@@ -3,8 +3,10 @@ never another exception, within a time and memory bound."""
 
 from __future__ import annotations
 
+import json
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.decks.loader import load_deck_bytes
+from quizapp.decks.stored import StoredCloze, StoredOpen
 from quizapp.decks.yamlread import MAX_FILE_BYTES
 from quizapp.errors import DeckError
+from quizapp.mathtext import render_math, render_plain_math
+from quizapp.tui import faces
 from tests.conftest import MINI_DECKS
+from tests.timing import cpu_seconds
 
 VALID = (MINI_DECKS / "mini.yaml").read_bytes()
 
@@ -111,3 +117,84 @@ def test_libyaml_is_used_when_present() -> None:
     from quizapp.decks import yamlread
 
     assert yamlread._LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+
+
+def _filled(unit: str, size: int, head: str = "", tail: str = "") -> str:
+    """`unit` repeated between `head` and `tail`, about `size` characters in all."""
+    return head + unit * ((size - len(head) - len(tail)) // len(unit)) + tail
+
+
+def _growing_backtick_runs(size: int) -> str:
+    """`a``a```a...: code span openers of every length, none closed."""
+    runs, total, length = [], 0, 1
+    while total + length + 1 <= size:
+        runs.append("`" * length + "a")
+        total, length = total + length + 1, length + 1
+    return "".join(runs)
+
+
+# Text fields a hostile (or unlucky) deck may hold, by the size wanted. 𝒩 makes a string 4 bytes a
+# character, so that code copying the rest of the text at every step shows.
+HOSTILE_FIELDS: dict[str, Callable[[int], str]] = {
+    "unclosed-dollars": lambda n: _filled("$a ", n),
+    "line-breaks-in-an-unclosed-span": lambda n: _filled("\nx", n, head="$𝒩"),
+    "unclosed-display-dollars": lambda n: _filled("$$a ", n),
+    "displays-after-a-long-code-span": lambda n: "`" + "𝒩" * (n // 2) + "` " + _filled("$$a$$", n // 2),
+    "frac-openers": lambda n: _filled("\\frac{", n, head="$", tail="$"),
+    "brace-openers": lambda n: _filled("{", n, head="$", tail="$"),
+    "left-delimiters": lambda n: _filled("\\left(", n, head="$", tail="$"),
+    "subscript-marks": lambda n: _filled("_", n, head="$a", tail="$"),
+    "superscript-marks": lambda n: _filled("^", n, head="$a", tail="$"),
+    "chained-subscripts": lambda n: _filled("_1", n, head="$\\mathcal{N}", tail="$"),
+    "backslashes": lambda n: _filled("\\", n),
+    "backslashes-in-math": lambda n: _filled("\\", n, head="$a", tail="$"),
+    "bold-markers": lambda n: _filled("**", n),
+    "cloze-openers": lambda n: _filled("{{c1::", n),
+    "unterminated-deletions": lambda n: _filled("{{c1::x ", n),
+    "growing-backtick-runs": _growing_backtick_runs,
+    "nested-superscripts": lambda n: "$" + "a^{" * 150 + "x" * (n - 602) + "}" * 150 + "$",
+    "nested-fractions": lambda n: "$" + "\\frac{" * 100 + "x" * (n - 1002) + "}{y}" * 100 + "$",
+}
+
+
+def _load_deck_holding(text: str) -> None:
+    """The loader on a deck with `text` as an open answer and after a deletion in a cloze text."""
+    field = json.dumps(text, ensure_ascii=False)
+    cloze_text = json.dumps("{{c1::x}} " + text, ensure_ascii=False)
+    raw = (
+        "format: 1\ndeck: d\nquestions:\n"
+        f"  - id: o\n    prompt: p\n    answer: {field}\n"
+        f"  - id: c\n    type: cloze\n    text: {cloze_text}\n"
+    )
+    try:
+        load_deck_bytes(raw.encode(), Path("hostile.yaml"))
+    except DeckError as e:
+        assert all(p.line >= 1 and p.column >= 1 and p.message for p in e.problems)
+
+
+def _show_card_faces(text: str) -> None:
+    """Both faces of an open and of a cloze card holding `text`, as the review screen asks for them."""
+    cloze = StoredCloze(id="c", topic="t", text="{{c1::x}} " + text, prompt=text, answer=text)
+    open_question = StoredOpen(id="o", topic="t", prompt=text, answer=text)
+    for question, number in ((cloze, 1), (open_question, None)):
+        faces.front(question, number)
+        faces.back(question, number)
+
+
+HOSTILE_PATHS: dict[str, Callable[[str], object]] = {
+    "loader": _load_deck_holding,
+    "render_math": render_math,
+    "render_plain_math": render_plain_math,
+    "card_faces": _show_card_faces,
+}
+
+
+@pytest.mark.parametrize("path", HOSTILE_PATHS)
+@pytest.mark.parametrize("field", HOSTILE_FIELDS)
+def test_hostile_field_costs_linear_time_on_every_path(field: str, path: str) -> None:
+    run, make = HOSTILE_PATHS[path], HOSTILE_FIELDS[field]
+    half_text, full_text = make(50_000), make(100_000)
+    half = cpu_seconds(lambda: run(half_text), repeat=1)  # a slow run here only loosens the check
+    full = cpu_seconds(lambda: run(full_text))
+    assert full < 1.0
+    assert full < 3 * half + 0.02  # twice the text, about twice the time (quadratic would be 4x)

@@ -45,8 +45,8 @@ def _pydantic_problems(
             problems.append(_problem(doc, path, loc, f"unknown key {name!r}{hint}", key=True))
         elif kind == "missing":
             problems.append(_problem(doc, path, loc[:-1], f"missing required key {name!r}"))
-        elif (
-            kind == "string_pattern_mismatch" and name in ("id", "deck") or (len(loc) > 1 and loc[-2] == "renamed_from")
+        elif kind == "string_pattern_mismatch" and (
+            name in ("id", "deck") or (len(loc) > 1 and loc[-2] == "renamed_from")
         ):
             problems.append(
                 _problem(doc, path, loc, f"{name}: {item['input']!r} is not a lowercase slug ([a-z0-9][a-z0-9-]*)")
@@ -111,10 +111,9 @@ def _semantic_problems(kind: str, raw: dict[str, Any], doc: YamlDocument, path: 
         found = cloze.deletions(text)
         if not found:
             problems.append(_problem(doc, path, where, "cloze text has no deletion such as {{c1::hidden}}"))
-        if "{{c" in cloze.CLOZE.sub("", text):
-            problems.append(
-                _problem(doc, path, where, "malformed cloze deletion: expected {{cN::text}} or {{cN::text::hint}}")
-            )
+        for bad in cloze.problems(text):
+            message = f"malformed cloze deletion at character {bad.offset + 1} of text: {bad.message}"
+            problems.append(_problem(doc, path, where, message))
         for deletion in found:
             if deletion.number < 1:
                 problems.append(_problem(doc, path, where, f"cloze number c{deletion.number}: numbers start at c1"))

@@ -63,7 +63,11 @@ class ClozeQuestion(_QuestionBase):
     """Anki-style deletions; one card per cloze number."""
 
     type: Literal["cloze"]
-    text: Text = Field(description="Markdown with {{c1::hidden}} or {{c1::hidden::hint}} deletions.")
+    text: Text = Field(
+        description="Markdown with {{c1::hidden}} or {{c1::hidden::hint}} deletions. A deletion ends at the first }} "
+        "outside balanced {...} braces of its text, so LaTeX groups nest ({{c1::$\\frac{a}{\\sqrt{d_k}}$}}); "
+        "the hint follows the first :: outside braces; a backslash makes the next character literal."
+    )
     prompt: Text | None = Field(None, description="Optional context shown above the text.")
     answer: Text | None = Field(None, description="Optional explanation shown after the text is revealed.")
 

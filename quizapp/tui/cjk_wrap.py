@@ -1,14 +1,21 @@
-"""Line breaking for Chinese, Japanese and Korean text in Textual.
+"""Line breaking for Chinese, Japanese and Korean text in Rich and Textual.
 
-Textual wraps at whitespace only, so a CJK sentence (which has no spaces) is pushed
+Rich wraps at whitespace only, so a CJK sentence (which has no spaces) is pushed
 whole to the next line and leaves the previous line half empty. CJK text may break
 between any two characters, except before closing punctuation (，。、 etc., which
-must not start a line). This teaches Textual's word splitter that rule.
+must not start a line). This teaches Rich's word splitter that rule; Textual's
+`Content` and Rich's `Text` both wrap with it. (Textual's own splitter in
+`textual._wrap` serves only TextArea, which quizapp does not use.)
+
+The splitter is a private name of Rich (`rich._wrap.re_word`): pyproject.toml bounds
+Rich to the majors this is tested on, and `install` warns instead of patching if the
+name is gone or no longer holds the pattern it replaces.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CLOSING = (
@@ -23,18 +30,27 @@ _UNIT = (
     rf"|[{_OPENING}{_CLOSING}]+"
     rf"|[^\s{_CJK}{_OPENING}{_CLOSING}]+[{_CLOSING}]*"
 )
-TEXTUAL_CHUNK = re.compile(rf"(?:{_UNIT})\s*|\s+")  # textual._wrap: a unit and the spaces after it
-RICH_WORD = re.compile(rf"\s*(?:{_UNIT})\s*")  # rich._wrap (used by Textual's Content): spaces around a unit
+RICH_WORD = re.compile(rf"\s*(?:{_UNIT})\s*")  # rich._wrap.words: a unit and the spaces around it
+_RICH_DEFAULT = r"\s*\S+\s*"  # what rich._wrap.re_word holds unpatched: a run of non-spaces
 
 
 def install() -> bool:
-    """Make Textual's and Rich's wrapping CJK-aware; returns False if their hooks are gone."""
-    from rich import _wrap as rich_wrap
-    from textual import _wrap as textual_wrap
+    """Make Rich's wrapping (and so Textual's) CJK-aware; idempotent.
 
-    hooks = [(textual_wrap, "re_chunk", TEXTUAL_CHUNK), (rich_wrap, "re_word", RICH_WORD)]
-    if not all(isinstance(getattr(module, name, None), re.Pattern) for module, name, _ in hooks):
+    Returns:
+        True if CJK text now wraps between characters; False (with a warning) if Rich's hook is not as expected.
+    """
+    from rich import _wrap as rich_wrap
+
+    current = getattr(rich_wrap, "re_word", None)
+    if current is RICH_WORD:
+        return True
+    if not isinstance(current, re.Pattern) or current.pattern != _RICH_DEFAULT:
+        warnings.warn(
+            "rich._wrap.re_word is not the pattern quizapp knows; CJK text will wrap only at spaces",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         return False
-    for module, name, pattern in hooks:
-        setattr(module, name, pattern)
+    rich_wrap.re_word = RICH_WORD
     return True

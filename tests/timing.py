@@ -1,0 +1,50 @@
+"""Timing of code that must stay linear on hostile text, steady on a busy machine."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+import pytest
+
+DEPTH_STEP = 13  # frames between two runs' call depths; wider than the slow bands seen (about 9 frames)
+
+
+@contextmanager
+def give_up_after(seconds: float) -> Iterator[None]:
+    """Fail the test instead of hanging when super-linear code meets hostile text."""
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        pytest.fail(f"still running after {seconds:g} s: super-linear on hostile text?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _deeper(frames: int, run: Callable[[], object]) -> object:
+    """`run()` called `frames` calls further down the stack."""
+    return run() if frames <= 0 else _deeper(frames - 1, run)
+
+
+def cpu_seconds(run: Callable[[], object], *, repeat: int = 2, limit: float = 10.0) -> float:
+    """Fewest CPU seconds `run` took in `repeat` runs, each from a different call depth.
+
+    CPU time, so other processes barely count. The depth varies because CPython 3.11 maps and
+    unmaps a chunk of its frame stack on every call made right at a chunk's edge, which makes a
+    loop of calls several times slower at a few call depths whatever the algorithm.
+    """
+    best = float("inf")
+    with give_up_after(limit * repeat):
+        for attempt in range(repeat):
+            started = time.process_time()
+            _deeper(attempt * DEPTH_STEP, run)
+            best = min(best, time.process_time() - started)
+    return best
