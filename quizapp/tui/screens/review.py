@@ -248,8 +248,8 @@ class ReviewScreen(Screen[None]):
         try:
             result = self.scheduler.answer(card.id, Grade(grade), duration_ms)
         except QuizError as e:
-            retry = f"The card stays here: press {grade} again to retry."
-            self.notify(f"{e.message}\n{retry}", title="Answer not saved", severity="error", timeout=10, markup=False)
+            retry = "" if self.library.db.read_only else f"\nThe card stays here: press {grade} again to retry."
+            self.notify(f"{e.message}{retry}", title="Answer not saved", severity="error", timeout=10, markup=False)
             return
         self.session.record(Answered(result.review_id, card.id, card.topic, grade))
         await self.show_next()
