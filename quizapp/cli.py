@@ -156,7 +156,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Back the database up now."""
     from quizapp.config import load_settings
     from quizapp.store.backup import make_backup
-    from quizapp.store.files import check_intact
+    from quizapp.store.database_file import check_intact
 
     settings = load_settings(args.db, args.decks)
     check_intact(settings.db_path)

@@ -16,7 +16,7 @@ from typing import Any
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import day_bounds
-from quizapp.decks.stored import StoredQuestion, question_from_content
+from quizapp.decks.questions import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
 from quizapp.memory import MemoryState, StudyDayFsrs
 from quizapp.store.connection import from_db, to_db

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.decks.loader import load_deck_bytes
-from quizapp.decks.stored import StoredCloze, StoredOpen
+from quizapp.decks.questions import StoredCloze, StoredOpen
 from quizapp.decks.yamlread import MAX_FILE_BYTES
 from quizapp.errors import DeckError
 from quizapp.mathtext import render_math, render_plain_math

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from quizapp.decks import cloze
-from quizapp.decks.files import find_deck_files
+from quizapp.decks.deck_files import find_deck_files
 from quizapp.decks.model import QUESTION_TYPES, Deck
 from quizapp.decks.yamlread import Loc, YamlDocument, decode, read_yaml
 from quizapp.errors import DeckError, DeckProblem

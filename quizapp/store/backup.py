@@ -36,6 +36,8 @@ from pathlib import Path
 
 from quizapp.errors import StorageError
 from quizapp.store.connection import connect_read_only
+from quizapp.store.database_file import check_intact, schema_version_of
+from quizapp.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 KEEP = 7
 _STAMP = "%Y%m%d-%H%M%S"
@@ -269,7 +271,6 @@ def _check_columns(db_path: Path, source: Path, version: int, now: datetime) -> 
     from sqlmodel import SQLModel
 
     import quizapp.store.tables  # noqa: F401  (declares the tables in SQLModel.metadata)
-    from quizapp.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
     try:
         backup_dir(db_path).mkdir(parents=True, exist_ok=True)
@@ -328,7 +329,6 @@ def restore(db_path: Path, source: Path, now: datetime) -> Path | None:
             one (the message says how to set it aside): nothing is changed then. Also if the database
             cannot be written.
     """
-    from quizapp.store.files import check_intact, schema_version_of
 
     try:
         existing = schema_version_of(db_path)

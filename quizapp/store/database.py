@@ -15,8 +15,9 @@ from pathlib import Path
 from quizapp.errors import StorageError
 from quizapp.store import connection
 from quizapp.store.connection import storage_problem
-from quizapp.store.files import schema_version_of
-from quizapp.store.migrations import SCHEMA_VERSION, migrate
+from quizapp.store.database_file import schema_version_of
+from quizapp.store.migrations import SCHEMA_VERSION
+from quizapp.store.upgrade import migrate
 
 CHECKPOINT_EVERY = 100  # commits; each answer adds about 8 pages to the WAL
 

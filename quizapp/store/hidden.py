@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from quizapp.decks.stored import question_from_content
+from quizapp.decks.questions import question_from_content
 from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from quizapp.errors import DeckProblem, StorageError
 from quizapp.store import connection
+from quizapp.store.database_file import schema_version_of
 
 if TYPE_CHECKING:
     from quizapp.decks.loader import LoadedDeck
@@ -129,7 +130,6 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     Raises:
         StorageError: if there is no file, or it is not a quizapp database (or a newer one).
     """
-    from quizapp.store.files import schema_version_of
 
     path = path.expanduser().resolve()
     if not path.exists():

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizapp.decks.files import file_hash, find_deck_files
+from quizapp.decks.deck_files import file_hash, find_deck_files
 from quizapp.errors import DeckError, DeckProblem
 from quizapp.store.connection import to_db
 from quizapp.store.database import Database

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from quizapp.decks import cloze
-from quizapp.decks.stored import StoredChoice, StoredCloze, StoredOpen, StoredQuestion
+from quizapp.decks.questions import StoredChoice, StoredCloze, StoredOpen, StoredQuestion
 from quizapp.east_asian import joins_without_space
 from quizapp.mathtext import render_math
 

@@ -17,7 +17,7 @@ from textual.widgets.markdown import MarkdownBlock
 
 from quizapp.decks.loader import load_deck_bytes
 from quizapp.decks.model import OpenQuestion
-from quizapp.decks.stored import StoredOpen
+from quizapp.decks.questions import StoredOpen
 from quizapp.tui import faces
 
 STYLES = ["plain", "single-quoted", "double-quoted", "folded"]

@@ -10,7 +10,7 @@ from quizapp.cli import main
 from quizapp.decks import cloze
 from quizapp.decks.cloze import Deletion
 from quizapp.decks.loader import load_deck_bytes
-from quizapp.decks.stored import StoredCloze
+from quizapp.decks.questions import StoredCloze
 from quizapp.errors import DeckError
 from quizapp.tui import faces
 from tests.timing import cpu_seconds

@@ -13,7 +13,7 @@ import pytest
 from quizapp.decks.cards import card_specs
 from quizapp.decks.loader import load_deck_bytes, load_decks
 from quizapp.decks.model import ChoiceQuestion, ClozeQuestion, OpenQuestion
-from quizapp.decks.stored import question_from_content
+from quizapp.decks.questions import question_from_content
 from quizapp.errors import DeckError
 from tests.conftest import BROKEN_DECKS, MINI_DECKS
 

@@ -12,7 +12,8 @@ import pytest
 from quizapp.errors import StorageError
 from quizapp.store.backup import backup_if_due, backups, make_backup, restore
 from quizapp.store.database import open_database
-from quizapp.store.migrations import SCHEMA_VERSION, migrate
+from quizapp.store.migrations import SCHEMA_VERSION
+from quizapp.store.upgrade import migrate
 from tests.conftest import DATA
 
 SCHEMA_1 = DATA / "schema-1.db"

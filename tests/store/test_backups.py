@@ -21,7 +21,7 @@ from quizapp.cli import main
 from quizapp.errors import StorageError
 from quizapp.store.backup import backup_dir, backup_if_due, backups, make_backup, restore
 from quizapp.store.database import open_database
-from quizapp.store.files import check_intact
+from quizapp.store.database_file import check_intact
 from quizapp.store.migrations import SCHEMA_VERSION
 from tests.conftest import DATA
 

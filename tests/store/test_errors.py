@@ -13,7 +13,8 @@ import pytest
 from quizapp.errors import StorageError
 from quizapp.store import connection
 from quizapp.store.database import open_database
-from quizapp.store.migrations import SCHEMA_VERSION, migrate
+from quizapp.store.migrations import SCHEMA_VERSION
+from quizapp.store.upgrade import migrate
 from tests.conftest import DATA
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)

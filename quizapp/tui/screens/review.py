@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from quizapp.decks.stored import StoredChoice
+from quizapp.decks.questions import StoredChoice
 from quizapp.errors import QuizError
 from quizapp.library import Library
 from quizapp.mathtext import render_plain_math

@@ -1,4 +1,4 @@
-"""The question kept with each card, read back for showing: plain dataclasses, no pydantic.
+"""A question as a card shows it, read back from the database: plain dataclasses, no pydantic.
 
 Sync writes a card's question as JSON from the validated model (`model.py`); reading it
 back needs no validation, and importing pydantic would cost a sixth of the start-up
