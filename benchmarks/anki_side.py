@@ -32,6 +32,17 @@ CSV_HEADER = "#separator:Comma\n#html:false\n#notetype column:1\n#tags column:4\
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::[^}]*)?\}\}")
 DAY = 86400
 SEED = 7  # the same ratings every run
+# Read from the quizapp database. The grade and state are parameters taken from quizapp's enums in `_build`,
+# so that the timed processes, which never read that database, import nothing of quizapp.
+LAPSES = (
+    "SELECT card_id, count(*) AS reps, sum(rating = :again AND state_before = :review) AS lapses"
+    " FROM review GROUP BY card_id"
+)
+CARDS = "SELECT id, uid, state, step, stability, difficulty, due, last_review, suspended, retired, position FROM card"
+REVIEWS = (
+    "SELECT card_id, rating, reviewed_at, duration_ms, state_before, difficulty_after, due_after"
+    " FROM review ORDER BY reviewed_at, id"
+)
 
 
 def available() -> bool:
@@ -138,6 +149,9 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
     """A collection shaped like the quizapp database: its cards, their FSRS state and the whole review log."""
     from anki.collection import Collection
 
+    from quizapp.scheduling import Grade
+    from quizapp.store.states import CardState
+
     _fresh(path)
     col = Collection(str(path))
     col.set_config("fsrs", True)  # BoolKey::Fsrs, the switch the deck options screen flips
@@ -145,7 +159,7 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
     conf["new"]["perDay"] = conf["rev"]["perDay"] = 9999
     col.decks.update_config(conf)
     col.decks.select(DEFAULT_DECK)
-    steps = {1: len(conf["new"]["delays"]), 3: len(conf["lapse"]["delays"])}
+    steps = {CardState.Learning: len(conf["new"]["delays"]), CardState.Relearning: len(conf["lapse"]["delays"])}
     mid, today, cutoff, now = col.models.by_name("Basic")["id"], col.sched.today, col.sched.day_cutoff, time.time()
 
     def day(moment: float) -> int:
@@ -153,47 +167,47 @@ def _build(quizapp_db: Path, path: Path) -> Collection:
         return today + math.floor((moment - (cutoff - DAY)) / DAY)
 
     source = sqlite3.connect(f"file:{quizapp_db}?mode=ro", uri=True)
-    lapsed = "select card_id, count(*), sum(rating = 1 and state_before = 2) from review group by card_id"
-    counts = {cid: (reps, lapses) for cid, reps, lapses in source.execute(lapsed)}
+    source.row_factory = sqlite3.Row
+    lapsed = {"again": int(Grade.Again), "review": int(CardState.Review)}
+    counts = {row["card_id"]: (row["reps"], row["lapses"]) for row in source.execute(LAPSES, lapsed)}
     notes: list[list[Any]] = []
     cards: list[list[Any]] = []
-    query = "select id, uid, state, step, stability, difficulty, due, last_review, suspended, retired, position"
-    for cid, uid, state, step, stability, difficulty, due, last, suspended, retired, position in source.execute(
-        f"{query} from card"
-    ):
-        due_at, last_at = _epoch(due) or now, _epoch(last)
+    for card in source.execute(CARDS):
+        cid, uid, state, stability = card["id"], card["uid"], CardState(card["state"]), card["stability"]
+        due_at, last_at = _epoch(card["due"]) or now, _epoch(card["last_review"])
         data: dict[str, Any] = {}
         if stability is not None:
-            data = {"s": round(stability, 4), "d": round(difficulty, 4), "dr": conf["desiredRetention"]}
+            data = {"s": round(stability, 4), "d": round(card["difficulty"], 4), "dr": conf["desiredRetention"]}
             data |= {"decay": FSRS6_DECAY, **({"lrt": int(last_at)} if last_at else {})}
         ivl, left = 0, 0
-        if state == 0:
-            queue, due_value = 0, position
-        elif state == 2:
+        if state == CardState.New:
+            queue, due_value = 0, card["position"]
+        elif state == CardState.Review:
             queue, due_value = 2, day(due_at)
             ivl = max(1, round((due_at - last_at) / DAY) if last_at else round(stability or 1))
         else:  # learning or relearning: intraday by timestamp, later days by day number
             queue, due_value = (1, int(due_at)) if due_at < cutoff else (3, day(due_at))
-            left = max(1, steps[state] - (step or 0))
-            ivl = max(1, round(stability or 1)) if state == 3 else 0
-        queue = -1 if suspended or retired else queue
+            left = max(1, steps[state] - (card["step"] or 0))
+            ivl = max(1, round(stability or 1)) if state == CardState.Relearning else 0
+        queue = -1 if card["suspended"] or card["retired"] else queue
         notes.append([cid, uid, mid, int(now), -1, "", f"{uid}\x1fback of {uid}", uid, _checksum(uid), 0, ""])
-        state_columns = [state, queue, due_value, ivl, 2500 if state else 0, *counts.get(cid, (0, 0)), left]
+        state_columns = [int(state), queue, due_value, ivl, 2500 if state else 0, *counts.get(cid, (0, 0)), left]
         cards.append([cid, cid, DEFAULT_DECK, 0, int(now), -1, *state_columns, 0, 0, 0, json.dumps(data)])
 
     revlog: list[list[Any]] = []
     previous = 0
     last_ivl: dict[int, int] = {}
-    kinds = {0: 0, 1: 0, 2: 1, 3: 2}
-    for cid, rating, at, taken, before, difficulty, due_after in source.execute(
-        "select card_id, rating, reviewed_at, duration_ms, state_before, difficulty_after, due_after"
-        " from review order by reviewed_at, id"
-    ):
-        moment = _epoch(at) or now
+    # Anki's revlog type of an answer given in each of our states: learn, learn, review, relearn
+    kinds = {CardState.New: 0, CardState.Learning: 0, CardState.Review: 1, CardState.Relearning: 2}
+    for review in source.execute(REVIEWS):
+        cid, difficulty = review["card_id"], review["difficulty_after"]
+        moment = _epoch(review["reviewed_at"]) or now
         rid = previous = max(int(moment * 1000), previous + 1)  # time order, so unique ids stay monotonic
-        ivl = _interval((_epoch(due_after) or moment) - moment)
+        ivl = _interval((_epoch(review["due_after"]) or moment) - moment)
         factor = round(((difficulty - 1) / 9 + 0.1) * 1000) if difficulty is not None else 0
-        revlog.append([rid, cid, -1, rating, ivl, last_ivl.get(cid, 0), factor, taken or 10000, kinds[before]])
+        taken = review["duration_ms"] or 10000
+        kind = kinds[CardState(review["state_before"])]
+        revlog.append([rid, cid, -1, review["rating"], ivl, last_ivl.get(cid, 0), factor, taken, kind])
         last_ivl[cid] = ivl
     source.close()
 

@@ -24,24 +24,20 @@ from pathlib import Path
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day
-from quizapp.memory import NEW, MemoryState, StudyDayFsrs
-from quizapp.scheduling import LOG_ANSWER, SET_CARD_STATE
+from quizapp.memory import NEW, StudyDayFsrs
+from quizapp.scheduling import stored_state
 from quizapp.store.connection import to_db
+from quizapp.store.queue import LOG_ANSWER, LOGGED_AFTER, SET_CARD_STATE, answer_log
 from quizapp.store.states import CardState
 
-Log = tuple[object, ...]  # the review table's columns after its id
+Log = dict[str, object]  # LOG_ANSWER's parameters: a review row, by column name
+ACTIVE_CARDS = "SELECT id FROM card WHERE retired = 0 ORDER BY id"
 
 
 def session_start(memory: StudyDayFsrs, day: date, seed: int) -> datetime:
     """When the user sits down on study day `day`: between 2 and 19 hours after the day starts."""
     hours = random.Random(f"{seed}/{day}").uniform(2, 19)
     return start_of_study_day(day, memory.day_start_hour, memory.tz) + timedelta(hours=hours)
-
-
-def _stored(card: MemoryState) -> tuple[object, ...]:
-    due = to_db(card.due) if card.due else None
-    last = to_db(card.last_review) if card.last_review else None
-    return (int(card.state), card.step, card.stability, card.difficulty, due, last)
 
 
 def card_history(
@@ -59,7 +55,8 @@ def card_history(
         before = card
         card = memory.answer(card_id, before, grade, now)
         assert card.due is not None
-        logs.append((card_id, grade, to_db(now), rng.randint(4_000, 90_000), *_stored(before), *_stored(card)[:5]))
+        duration_ms = rng.randint(4_000, 90_000)
+        logs.append(answer_log(card_id, grade, to_db(now), duration_ms, stored_state(before), stored_state(card)))
         if card.state != CardState.Review:  # a (re)learning step, minutes later in the same session
             now = max(now, card.due) + timedelta(minutes=rng.uniform(0, 5))
         else:
@@ -93,15 +90,16 @@ def fill(db: Path, logs: int, days: int = 365, seed: int = 7, end: datetime | No
     end = end or datetime.now(UTC) - timedelta(days=1)
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")  # generating data: durability does not matter here
-    card_ids = [card_id for (card_id,) in conn.execute("SELECT id FROM card WHERE retired = 0 ORDER BY id")]
+    card_ids = [card_id for (card_id,) in conn.execute(ACTIVE_CARDS)]
     written = 0
     conn.execute("BEGIN")
     for card_logs in histories(card_ids, logs, days, end, seed):
         if not card_logs:
             continue
         conn.executemany(LOG_ANSWER, card_logs)
-        last = card_logs[-1]
-        conn.execute(SET_CARD_STATE, (*last[10:15], last[2], last[0]))
+        last = card_logs[-1]  # the card is left as its last answer left it
+        after = {name: last[f"{name}_after"] for name in LOGGED_AFTER}
+        conn.execute(SET_CARD_STATE, {**after, "last_review": last["reviewed_at"], "id": last["card_id"]})
         written += len(card_logs)
     conn.execute("COMMIT")
     conn.close()

@@ -22,12 +22,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +45,8 @@ from quizapp.config import ReviewSettings, SchedulerSettings  # noqa: E402
 from quizapp.scheduling import Grade, ReviewScheduler  # noqa: E402
 from quizapp.store.database import open_database  # noqa: E402
 from quizapp.store.sync import sync_decks  # noqa: E402
+
+CARD_COUNT = "SELECT count(*) FROM card"
 
 
 @dataclass
@@ -150,7 +154,8 @@ def measure_size(questions: int, runs: int, answers: int, work: Path, env: dict[
         shutil.copy(imported, work / "tmp.db")
         history.fill(work / "tmp.db", logs)
         (work / "tmp.db").rename(hist)
-    cards = int(subprocess.check_output(["sqlite3", str(hist), "SELECT count(*) FROM card"]).strip() or 0)
+    with closing(sqlite3.connect(hist)) as conn:
+        (cards,) = conn.execute(CARD_COUNT).fetchone()
     what = f"{count(cards)} cards, {count(logs)} logs"
     anki_collection = None
     if anki:

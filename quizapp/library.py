@@ -12,6 +12,7 @@ from quizapp.config import Settings
 from quizapp.errors import DeckProblem, QuizError
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.catalog import DeckInfo, deck_infos, topic_counts
+from quizapp.store.connection import named
 from quizapp.store.database import Database, open_database
 from quizapp.store.sync import sync_decks
 
@@ -44,6 +45,9 @@ class Library:
         raise UnknownTopic(f"no topic {topic!r} in these decks{hint} (`quizapp topics` lists them)")
 
 
+_SYNCED_DECKS = "SELECT id, source_path FROM deck WHERE file_hash != ''"  # a deck retired with its file has no hash
+
+
 class UnknownTopic(QuizError):
     """`--topic` names a topic no deck has."""
 
@@ -70,5 +74,5 @@ def _synced_from(db: Database, paths: Sequence[Path]) -> list[str]:
     """The decks last synced from files under `paths` and not retired since (what a sync would list)."""
     roots = [p.resolve() for p in paths]
     with db.read() as conn:
-        rows = conn.execute("SELECT id, source_path FROM deck WHERE file_hash != ''").fetchall()
-    return [deck_id for deck_id, source in rows if any(Path(source).is_relative_to(r) for r in roots)]
+        rows = named(conn).execute(_SYNCED_DECKS).fetchall()
+    return [row["id"] for row in rows if any(Path(row["source_path"]).is_relative_to(r) for r in roots)]

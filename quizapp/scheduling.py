@@ -1,4 +1,5 @@
-"""The due queue and answering; FSRS itself is applied by `quizapp.memory`.
+"""The queue's policy and answering: which card comes next, the daily limit of new cards, undo; the
+statements it runs are `quizapp.store.queue`'s, and FSRS itself is applied by `quizapp.memory`.
 
 Every answer is one write transaction: the card's FSRS state and its review log are
 stored together, computed from the card as it is in the database at that moment, so
@@ -8,7 +9,7 @@ two instances answering the same card both keep their answer, applied in commit 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
@@ -19,7 +20,8 @@ from quizapp.days import day_bounds
 from quizapp.decks.questions import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
 from quizapp.memory import MemoryState, StudyDayFsrs
-from quizapp.store.connection import from_db, to_db
+from quizapp.store import queue
+from quizapp.store.connection import from_db, named, to_db
 from quizapp.store.database import Database
 from quizapp.store.states import CardState
 
@@ -84,30 +86,21 @@ class DeckCounts:
     total: int
 
 
-# The question is looked up for the row returned only (a scalar subquery, not a join), so the plan of the
-# card query stays the same index range whatever the number of questions.
-_QUESTION = "(SELECT q.content FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id)"
-_CARD_COLUMNS = (
-    f"c.id, c.uid, c.deck_id, c.topic, c.cloze, {_QUESTION}, c.state, c.step, c.stability, c.difficulty, c.due,"
-    " c.last_review"
-)
-
-
-def _study_card(row: tuple[Any, ...]) -> StudyCard:
-    card_id, uid, deck_id, topic, cloze, content, state, step, stability, difficulty, due, last_review = row
+def _study_card(row: sqlite3.Row) -> StudyCard:
+    """A card read with `queue.CARD_COLUMNS`."""
     return StudyCard(
-        id=card_id,
-        uid=uid,
-        deck_id=deck_id,
-        topic=topic,
-        cloze=cloze,
-        question=question_from_content(content),
-        state=CardState(state),
-        step=step,
-        stability=stability,
-        difficulty=difficulty,
-        due=from_db(due),
-        last_review=from_db(last_review),
+        id=row["id"],
+        uid=row["uid"],
+        deck_id=row["deck_id"],
+        topic=row["topic"],
+        cloze=row["cloze"],
+        question=question_from_content(row["question"]),
+        state=CardState(row["state"]),
+        step=row["step"],
+        stability=row["stability"],
+        difficulty=row["difficulty"],
+        due=from_db(row["due"]),
+        last_review=from_db(row["last_review"]),
     )
 
 
@@ -115,67 +108,28 @@ def _memory(card: StudyCard) -> MemoryState:
     return MemoryState(card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
 
 
-# A cloze card waits for the next day once a sibling (same question) was answered today:
-# its siblings give it away. Anki does the same.
-_FRESH = (
-    "(c.cloze IS NULL OR NOT EXISTS (SELECT 1 FROM card s JOIN review r ON r.card_id = s.id"
-    " WHERE s.deck_id = c.deck_id AND s.question_id = c.question_id AND s.id != c.id"
-    " AND r.reviewed_at >= :day_start))"
-)
-_CARD_BY_ID = f"SELECT {_CARD_COLUMNS} FROM card c WHERE c.id = ?"
-# The two writes of an answer; benchmarks/history.py writes simulated histories with the same statements.
-SET_CARD_STATE = (
-    "UPDATE card SET (state, step, stability, difficulty, due, last_review) = (?, ?, ?, ?, ?, ?) WHERE id = ?"
-)
-LOG_ANSWER = (
-    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_before, step_before, stability_before,"
-    " difficulty_before, due_before, last_review_before, state_after, step_after, stability_after,"
-    " difficulty_after, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INTRODUCED_SINCE = "SELECT count(*) FROM review WHERE reviewed_at >= :day_start AND state_before = 0"
-_REVIEWED_SINCE = "SELECT count(*) FROM review WHERE reviewed_at >= :day_start"
+def memory_state(stored: Mapping[str, Any]) -> MemoryState:
+    """A card's memory state from its stored columns (`queue.MEMORY_COLUMNS`, by name)."""
+    return MemoryState(
+        CardState(stored["state"]),
+        stored["step"],
+        stored["stability"],
+        stored["difficulty"],
+        from_db(stored["due"]),
+        from_db(stored["last_review"]),
+    )
 
 
-class _QueueQueries:
-    """The queue's statements for one deck/topic filter (as SQL text with its fixed parameters);
-    the times are passed at each run."""
-
-    def __init__(self, deck_ids: tuple[str, ...] | None, topic: str | None) -> None:
-        self.params: dict[str, object] = {}
-        where = "c.retired = 0"
-        if deck_ids is not None:
-            names = [f":deck{i}" for i in range(len(deck_ids))]
-            self.params.update({name[1:]: deck_id for name, deck_id in zip(names, deck_ids, strict=True)})
-            where += f" AND c.deck_id IN ({', '.join(names) or 'NULL'})"
-        in_topic = ""
-        if topic:
-            prefix = topic.rstrip("/") + "/"
-            self.params.update(topic=topic, prefix=prefix, prefix_length=len(prefix))
-            in_topic = " AND (c.topic = :topic OR substr(c.topic, 1, :prefix_length) = :prefix)"
-        where += in_topic
-        unhidden = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
-        available = f"{where} AND {unhidden}"
-
-        def first(condition: str, order: str) -> str:
-            return f"SELECT {_CARD_COLUMNS} FROM card c WHERE {available} AND {condition} ORDER BY {order} LIMIT 1"
-
-        self.candidates: list[tuple[str, str]] = [
-            ("learning", first("c.state IN (1, 3) AND c.due <= :now", "c.due")),
-            ("review", first(f"c.state = 2 AND c.due < :day_end AND {_FRESH}", "c.due")),
-            ("new", first(f"c.state = 0 AND {_FRESH}", "c.position, c.deck_id")),
-            ("ahead", first("c.state IN (1, 3) AND c.due <= :ahead", "c.due")),
-        ]
-        # Counts read index ranges (state, then due) and stop at the new-card limit, so they stay
-        # in milliseconds with 100k cards: "state != 0" or an uncapped count of new cards would scan them all.
-        due = f"{available} AND c.state IN (1, 2, 3) AND c.due < :day_end"
-        self.due_count = f"SELECT count(*) FROM card c WHERE {due}"
-        self.due_by_state = f"SELECT c.deck_id, c.state, count(*) FROM card c WHERE {due} GROUP BY c.deck_id, c.state"
-        self.new_count = f"SELECT count(*) FROM (SELECT 1 FROM card c WHERE {available} AND c.state = 0 LIMIT :cap)"
-        self.new_in_deck = (  # an index range (deck, retired, suspended, state) read up to the limit
-            "SELECT count(*) FROM (SELECT 1 FROM card c WHERE c.deck_id = :deck AND c.retired = 0"
-            f" AND c.state = 0 AND {unhidden}{in_topic} LIMIT :cap)"
-        )
-        self.totals = f"SELECT c.deck_id, count(*) FROM card c WHERE {where} GROUP BY c.deck_id"
+def stored_state(memory: MemoryState) -> dict[str, object]:
+    """A memory state as the card's columns store it (`queue.MEMORY_COLUMNS`, by name)."""
+    return {
+        "state": int(memory.state),
+        "step": memory.step,
+        "stability": memory.stability,
+        "difficulty": memory.difficulty,
+        "due": None if memory.due is None else to_db(memory.due),
+        "last_review": None if memory.last_review is None else to_db(memory.last_review),
+    }
 
 
 class ReviewScheduler:
@@ -195,29 +149,31 @@ class ReviewScheduler:
         self.now = now
         self.tz = tz
         self.memory = StudyDayFsrs(scheduler, review.day_start_hour, tz)
-        self._cache: dict[tuple[tuple[str, ...] | None, str | None], _QueueQueries] = {}
+        self._cache: dict[tuple[tuple[str, ...] | None, str | None], queue.QueueQueries] = {}
         never = datetime.min.replace(tzinfo=UTC)
         self._day: tuple[datetime, datetime, dict[str, str]] = (never, never, {})
 
     # --- the queue -------------------------------------------------------------------
 
-    def _queries(self, deck_ids: Sequence[str] | None, topic: str | None) -> _QueueQueries:
+    def _queries(self, deck_ids: Sequence[str] | None, topic: str | None) -> queue.QueueQueries:
         key = (tuple(deck_ids) if deck_ids is not None else None, topic or None)
         if key not in self._cache:
-            self._cache[key] = _QueueQueries(*key)
+            self._cache[key] = queue.QueueQueries(*key)
         return self._cache[key]
 
-    def _times(self, queries: _QueueQueries | None = None) -> dict[str, object]:
-        """The query parameters: the filter's, now, the study day's bounds and the learn-ahead limit."""
+    def _times(self, queries: queue.QueueQueries | None = None) -> dict[str, object]:
+        """The query parameters: the filter's, now, the study day's bounds, the learn-ahead limit, and how far
+        ahead (re)learning cards still come today: to the day's end, or past it within the learn-ahead window."""
         now = self.now()
         if not self._day[0] <= now < self._day[1]:  # local-time arithmetic, so once per study day
             start, end = day_bounds(now, self.review.day_start_hour, self.tz)
             self._day = (start, end, {"day_start": to_db(start), "day_end": to_db(end)})
         ahead = now + timedelta(minutes=self.review.learn_ahead_minutes)
-        return {**(queries.params if queries else {}), **self._day[2], "now": to_db(now), "ahead": to_db(ahead)}
+        times = {"now": to_db(now), "ahead": to_db(ahead), "learn_until": to_db(max(ahead, self._day[1]))}
+        return {**(queries.params if queries else {}), **self._day[2], **times}
 
     def _new_left(self, conn: sqlite3.Connection, params: dict[str, object]) -> int:
-        (introduced,) = conn.execute(_INTRODUCED_SINCE, params).fetchone()
+        introduced = named(conn).execute(queue.INTRODUCED_SINCE, params).fetchone()["answers"]
         return max(0, self.review.new_per_day - int(introduced))
 
     def new_left_today(self) -> int:
@@ -234,7 +190,7 @@ class ReviewScheduler:
             for kind, statement in queries.candidates:
                 if kind == "new" and self._new_left(conn, params) == 0:
                     continue
-                row = conn.execute(statement, params).fetchone()
+                row = named(conn).execute(statement, params).fetchone()
                 if row is not None:
                     return _study_card(row)
         return None
@@ -246,8 +202,12 @@ class ReviewScheduler:
         params = self._times(queries)
         with self.db.read() as conn:
             new_left = self._new_left(conn, params)
-            (due,) = conn.execute(queries.due_count, params).fetchone()
-            (new,) = conn.execute(queries.new_count, {**params, "cap": new_left}).fetchone() if new_left else (0,)
+            due = named(conn).execute(queries.due_count, params).fetchone()["cards"]
+            new = (
+                named(conn).execute(queries.new_count, {**params, "cap": new_left}).fetchone()["cards"]
+                if new_left
+                else 0
+            )
         return int(due) + int(new)
 
     def deck_counts(self, deck_ids: Sequence[str], topic: str | None = None) -> dict[str, DeckCounts]:
@@ -257,23 +217,24 @@ class ReviewScheduler:
         counts = {d: DeckCounts(d, 0, 0, 0, 0) for d in deck_ids}
         with self.db.read() as conn:
             new_left = self._new_left(conn, params)
-            for deck_id, total in conn.execute(queries.totals, params):
-                counts[deck_id] = replace(counts[deck_id], total=total)
-            for deck_id, state, n in conn.execute(queries.due_by_state, params):
-                current = counts[deck_id]
-                if state == CardState.Review:
-                    counts[deck_id] = replace(current, review=n)
+            for row in named(conn).execute(queries.totals, params):
+                counts[row["deck_id"]] = replace(counts[row["deck_id"]], total=row["cards"])
+            for row in named(conn).execute(queries.due_by_state, params):
+                current = counts[row["deck_id"]]
+                if row["state"] == CardState.Review:
+                    counts[current.deck_id] = replace(current, review=row["cards"])
                 else:
-                    counts[deck_id] = replace(current, learning=current.learning + n)
+                    counts[current.deck_id] = replace(current, learning=current.learning + row["cards"])
             for deck_id in deck_ids if new_left else ():
-                (new,) = conn.execute(queries.new_in_deck, {**params, "deck": deck_id, "cap": new_left}).fetchone()
+                in_deck = {**params, "deck": deck_id, "cap": new_left}
+                new = named(conn).execute(queries.new_in_deck, in_deck).fetchone()["cards"]
                 counts[deck_id] = replace(counts[deck_id], new=new)
         return counts
 
     def reviewed_today(self) -> int:
         """Answers given since the start of the study day."""
         with self.db.read() as conn:
-            (n,) = conn.execute(_REVIEWED_SINCE, self._times()).fetchone()
+            n = named(conn).execute(queue.REVIEWED_SINCE, self._times()).fetchone()["answers"]
         return int(n)
 
     # --- answering ---------------------------------------------------------------------
@@ -295,26 +256,18 @@ class ReviewScheduler:
         """
         now = self.now()
         with self.db.write() as conn:
-            row = conn.execute(_CARD_BY_ID, (card_id,)).fetchone()
+            row = named(conn).execute(queue.CARD_MEMORY, {"id": card_id}).fetchone()
             if row is None:
                 raise QuizError(f"card {card_id} no longer exists")
-            state, step, stability, difficulty, due, last_review = row[6:]
-            before = MemoryState(CardState(state), step, stability, difficulty, from_db(due), from_db(last_review))
-            after = self.memory.answer(card_id, before, int(grade), now)
-            state_after = after.state
+            before = queue.memory_of(row)
+            after = self.memory.answer(card_id, memory_state(before), int(grade), now)
             assert after.due is not None
-            due_after, reviewed_at = to_db(after.due), to_db(now)
-            conn.execute(
-                SET_CARD_STATE,
-                (int(state_after), after.step, after.stability, after.difficulty, due_after, reviewed_at, card_id),
-            )
-            logged = conn.execute(
-                LOG_ANSWER,
-                (card_id, int(grade), reviewed_at, duration_ms, state, step, stability, difficulty, due, last_review)
-                + (int(state_after), after.step, after.stability, after.difficulty, due_after),
-            )
+            stored = stored_state(after)
+            conn.execute(queue.SET_CARD_STATE, {**stored, "id": card_id})
+            log = queue.answer_log(card_id, int(grade), to_db(now), duration_ms, before, stored)
+            logged = conn.execute(queue.LOG_ANSWER, log)
             assert logged.lastrowid is not None
-        return AnswerResult(logged.lastrowid, card_id, grade, state_after, after.due)
+        return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due)
 
     def retrievability(self, card: StudyCard) -> float | None:
         """FSRS's predicted probability of recall now, in study days (None for a new card)."""
@@ -331,25 +284,21 @@ class ReviewScheduler:
             StorageError: if the database cannot be written (the undo may be retried).
         """
         with self.db.write() as conn:
-            log = conn.execute(
-                "SELECT card_id, state_before, step_before, stability_before, difficulty_before, due_before,"
-                " last_review_before FROM review WHERE id = ?",
-                (review_id,),
-            ).fetchone()
+            log = named(conn).execute(queue.ANSWER_TO_UNDO, {"review_id": review_id}).fetchone()
             if log is None:
                 raise UndoExpired("nothing to undo: that answer is no longer in the database")
-            card_id, *before = log
-            later = conn.execute("SELECT 1 FROM review WHERE card_id = ? AND id > ?", (card_id, review_id)).fetchone()
+            card_id = int(log["card_id"])
+            later = conn.execute(queue.ANSWERED_SINCE, {"card_id": card_id, "review_id": review_id}).fetchone()
             if later:
                 raise UndoExpired("cannot undo: this card was answered again since (in another window?)")
-            conn.execute(SET_CARD_STATE, (*before, card_id))
-            conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
-        return int(card_id)
+            conn.execute(queue.SET_CARD_STATE, {**queue.memory_of(log), "id": card_id})
+            conn.execute(queue.DELETE_ANSWER, {"review_id": review_id})
+        return card_id
 
     def card(self, card_id: int) -> StudyCard:
         """One card by id."""
         with self.db.read() as conn:
-            row = conn.execute(_CARD_BY_ID, (card_id,)).fetchone()
+            row = named(conn).execute(queue.CARD_BY_ID, {"id": card_id}).fetchone()
         if row is None:
             raise QuizError(f"card {card_id} no longer exists")
         return _study_card(row)
@@ -357,15 +306,15 @@ class ReviewScheduler:
     def suspend(self, card_id: int) -> None:
         """Take a card out of the schedule until it is unsuspended."""
         with self.db.write() as conn:
-            conn.execute("UPDATE card SET suspended = 1 WHERE id = ?", (card_id,))
+            conn.execute(queue.SUSPEND, {"id": card_id})
 
     def unhide(self, card_id: int) -> None:
         """Undo a suspend or a bury of a card that was in the queue (so it was neither before)."""
         with self.db.write() as conn:
-            conn.execute("UPDATE card SET suspended = 0, buried_until = NULL WHERE id = ?", (card_id,))
+            conn.execute(queue.UNHIDE, {"id": card_id})
 
     def bury(self, card_id: int) -> None:
         """Hide a card until the next study day."""
         _, day_end = day_bounds(self.now(), self.review.day_start_hour, self.tz)
         with self.db.write() as conn:
-            conn.execute("UPDATE card SET buried_until = ? WHERE id = ?", (to_db(day_end), card_id))
+            conn.execute(queue.BURY, {"until": to_db(day_end), "id": card_id})

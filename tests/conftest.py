@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,8 @@ import pytest
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.database import Database, open_database
+from quizapp.store.queue import LOGGED_AFTER, MEMORY_COLUMNS
+from quizapp.store.states import CardState
 from quizapp.store.sync import sync_decks
 
 DATA = Path(__file__).parent / "data"
@@ -32,9 +35,10 @@ def fetch(db: Database, sql: str, *params: object) -> list[Any]:
 
 
 def check_consistent(db_path: Path) -> None:
-    """The file passes SQLite's integrity check, every card has its question (no foreign key says so), and
-    every card's state is the one its last log left."""
-    with sqlite3.connect(db_path) as conn:
+    """The file passes SQLite's integrity check, every card has its question (no foreign key says so), every
+    card's state is the one its last log left, column by column, and a card never answered is new."""
+    left_by_log = [f"c.{name} IS r.{name}_after" for name in LOGGED_AFTER] + ["c.last_review IS r.reviewed_at"]
+    with closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         questionless = conn.execute(
             "SELECT count(*) FROM card c WHERE NOT EXISTS"
@@ -42,10 +46,17 @@ def check_consistent(db_path: Path) -> None:
         ).fetchone()[0]
         assert questionless == 0
         mismatched = conn.execute(
-            """SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)
-               WHERE c.state != r.state_after OR c.due != r.due_after OR c.stability != r.stability_after"""
+            "SELECT count(*) FROM card c JOIN review r ON r.id = (SELECT max(id) FROM review WHERE card_id = c.id)"
+            f" WHERE NOT ({' AND '.join(left_by_log)})"
         ).fetchone()[0]
         assert mismatched == 0
+        new = " AND ".join(
+            [f"c.state = {CardState.New:d}", *(f"c.{name} IS NULL" for name in MEMORY_COLUMNS if name != "state")]
+        )
+        unanswered = conn.execute(
+            f"SELECT count(*) FROM card c WHERE NOT EXISTS (SELECT 1 FROM review WHERE card_id = c.id) AND NOT ({new})"
+        ).fetchone()[0]
+        assert unanswered == 0
 
 
 @dataclass

@@ -162,3 +162,15 @@ def test_two_schedulers_answering_the_same_card_both_keep_their_answer(
     states = [(log.state_before, log.step_before) for log in logs(db)]
     assert states == [(CardState.New, None), (CardState.Learning, 1)]  # the second applied on top of the first
     assert row(db, card.id).state == CardState.Review  # learning step 1 + Good graduates
+
+
+def test_when_the_queue_is_empty_nothing_is_left_to_count(scheduler: ReviewScheduler) -> None:
+    """The progress bar reaches 100% exactly when the last card of the day is done: a cloze card held
+    back by its sibling is not counted as still to come."""
+    answered = 0
+    while (card := scheduler.next_card()) is not None:
+        assert scheduler.remaining() >= 1
+        scheduler.answer(card.id, Grade.Easy)
+        answered += 1
+    assert answered == 5  # 6 cards; one cloze deletion waits for tomorrow
+    assert scheduler.remaining() == 0

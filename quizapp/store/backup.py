@@ -47,6 +47,7 @@ _NAME = re.compile(rf"(?P<owner>.+)\.(?P<seq>[0-9]{{6,}})\.(?P<stamp>{_STAMP_RE}
 _OLD_NAME = re.compile(rf"(?P<owner>.+)-(?P<stamp>{_STAMP_RE})-{_REASON}\.(?P<ext>db|partial)")
 _SIDECARS = ("-journal", "-wal", "-shm")  # files SQLite keeps beside a database
 _STALE_UNLOCKED = timedelta(hours=1)  # where there is no flock, an unlocked partial this old is dead
+_COLUMNS_OF = "SELECT name FROM pragma_table_info(?)"  # a table's columns; none if there is no such table
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ def _check_columns(db_path: Path, source: Path, version: int, now: datetime) -> 
             for step in MIGRATIONS[version - 1 :]:
                 step(conn)
             for table in SQLModel.metadata.sorted_tables:
-                present = {row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", (table.name,))}
+                present = {name for (name,) in conn.execute(_COLUMNS_OF, (table.name,))}
                 if not present:
                     missing.append(f"table {table.name}")
                 else:

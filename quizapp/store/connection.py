@@ -3,9 +3,11 @@
 Start-up, the queue and answering run plain SQL on `sqlite3`: importing SQLAlchemy
 alone costs about 0.3 s, half of the start-up budget, and its per-statement overhead
 is most of an answer's cost. SQLModel (`tables.py`) defines the schema, and a new
-database is created from the statements SQLAlchemy compiles from it (`database._create`);
-the statements here and in `sync.py` run against those tables, and every test runs
-them on a database created that way.
+database is created from the statements SQLAlchemy compiles from it (`database._create`).
+Every statement is a module-level constant (or, for the queue's per-filter statements, built by
+`queue.QueueQueries`), written in capitals, and `tests/store/test_statements.py` compiles each one
+against a database created that way: a column renamed in the declaration alone fails there.
+Rows are read by column name (`named`), not by position.
 
 SQLite is given a database's path as a plain file name, or as a URI built by `uri` (absolute,
 percent-encoded), never as text that could be parsed: a `?`, `#` or `%` is part of a file name.
@@ -27,6 +29,7 @@ from quizapp.errors import StorageError
 
 BUSY_TIMEOUT_MS = 5000
 NEARLY_FULL = 1 << 20  # bytes free under which a failed write is taken for a full disk
+_OPEN_FILES = "SELECT count(*) FROM sqlite_master"  # reading the schema opens the file and its WAL
 
 
 def uri(path: Path, **params: str) -> str:
@@ -165,7 +168,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         if code in _NEEDS_A_WRITER and _writable(path) and _writable(path.parent):
             recovering = sqlite3.connect(path, isolation_level=None)
             try:
-                recovering.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                recovering.execute(_OPEN_FILES).fetchone()
             finally:
                 recovering.close()
             return _reader(path)
@@ -181,11 +184,19 @@ def _reader(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(uri(path, mode="ro"), uri=True, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file and its WAL now
+        conn.execute(_OPEN_FILES).fetchone()
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def named(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor whose rows are read by column name (`sqlite3.Row`), so no caller depends on the order of a
+    select list; the connection's own rows stay tuples."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor
 
 
 def to_db(moment: datetime) -> str:

@@ -20,6 +20,9 @@ from quizapp.store.migrations import SCHEMA_VERSION
 from quizapp.store.upgrade import migrate
 
 CHECKPOINT_EVERY = 100  # commits; each answer adds about 8 pages to the WAL
+_WRITE_NOTHING = "UPDATE meta SET value = value WHERE key = 'schema_version'"  # a write that changes no data
+_TABLES = "SELECT count(*) FROM sqlite_master"
+_STAMP_VERSION = "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
 
 
 class _Checkpointer:
@@ -115,7 +118,7 @@ class Database:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                self.conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+                self.conn.execute(_WRITE_NOTHING)
             finally:
                 self.conn.execute("ROLLBACK")
         except sqlite3.Error as e:
@@ -173,10 +176,10 @@ def _create(path: Path) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            if conn.execute(_TABLES).fetchone() == (0,):
                 for statement in statements:
                     conn.execute(statement)
-                conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                conn.execute(_STAMP_VERSION, (str(SCHEMA_VERSION),))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

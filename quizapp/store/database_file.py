@@ -9,6 +9,9 @@ from quizapp.errors import StorageError
 from quizapp.store.connection import companion, connect_read_only, storage_problem
 from quizapp.store.migrations import SCHEMA_VERSION
 
+_TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_SCHEMA_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
+
 
 def _header(path: Path) -> bytes | None:
     """The first 16 bytes of the file, or None if there is no file.
@@ -61,12 +64,12 @@ def schema_version_of(path: Path) -> int | None:
     try:
         conn = _reader(path)
         try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {name for (name,) in conn.execute(_TABLE_NAMES)}
             if not tables:
                 return None
             if not {"meta", "card", "review"} <= tables:
                 raise StorageError(f"{path} is an SQLite database, but not a quizapp one; refusing to touch it")
-            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            row = conn.execute(_SCHEMA_VERSION).fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:

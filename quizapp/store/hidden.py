@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quizapp.decks.questions import question_from_content
-from quizapp.store.connection import from_db, to_db
+from quizapp.store.connection import from_db, named, to_db
 from quizapp.store.database import Database
+from quizapp.store.queue import UNHIDE
 
 _HIDDEN = (
     "SELECT id, uid, topic, deck_id, question_id, suspended, buried_until FROM card"
     " WHERE retired = 0 AND (suspended = 1 OR buried_until > :now) ORDER BY uid"
 )
 _QUESTION = "SELECT content FROM question WHERE deck_id = ? AND question_id = ?"
-_BRING_BACK = "UPDATE card SET suspended = 0, buried_until = NULL WHERE id = ?"
-_IDS_OF_UIDS = "SELECT uid, id FROM card WHERE retired = 0 AND uid IN ({})"
+_IDS_OF_UIDS = "SELECT uid, id FROM card WHERE retired = 0 AND uid IN ({})"  # {}: a `?` per uid
 
 
 @dataclass(frozen=True)
@@ -40,22 +40,30 @@ def hidden_cards(db: Database, now: datetime) -> list[HiddenCard]:
     """Every suspended card and every card still buried at `now`, by uid (each question read once,
     however many of its cloze cards are hidden)."""
     with db.read() as conn:
-        rows = conn.execute(_HIDDEN, {"now": to_db(now)}).fetchall()
-        prompts = {key: _prompt(conn.execute(_QUESTION, key).fetchone()[0]) for key in {row[3:5] for row in rows}}
+        rows = named(conn).execute(_HIDDEN, {"now": to_db(now)}).fetchall()
+        questions = {(row["deck_id"], row["question_id"]) for row in rows}
+        prompts = {key: _prompt(named(conn).execute(_QUESTION, key).fetchone()["content"]) for key in questions}
     return [
-        HiddenCard(card_id, uid, topic, prompts[deck_id, question_id], bool(suspended), from_db(buried))
-        for card_id, uid, topic, deck_id, question_id, suspended, buried in rows
+        HiddenCard(
+            row["id"],
+            row["uid"],
+            row["topic"],
+            prompts[row["deck_id"], row["question_id"]],
+            bool(row["suspended"]),
+            from_db(row["buried_until"]),
+        )
+        for row in rows
     ]
 
 
 def bring_back(db: Database, card_ids: Sequence[int]) -> None:
     """Unsuspend and unbury these cards, in one transaction."""
     with db.write() as conn:
-        conn.executemany(_BRING_BACK, [(card_id,) for card_id in card_ids])
+        conn.executemany(UNHIDE, [{"id": card_id} for card_id in card_ids])
 
 
 def card_ids_of(db: Database, uids: Sequence[str]) -> dict[str, int]:
     """The ids of the (active) cards with these uids; unknown uids are left out."""
     with db.read() as conn:
-        rows = conn.execute(_IDS_OF_UIDS.format(", ".join("?" * len(uids))), tuple(uids)).fetchall()
-    return dict(rows)
+        rows = named(conn).execute(_IDS_OF_UIDS.format(", ".join("?" * len(uids))), tuple(uids)).fetchall()
+    return {row["uid"]: row["id"] for row in rows}

@@ -3,6 +3,10 @@
 Alembic would bring a second migration language and a start-up cost for a handful of
 SQLite table changes; an ordered list of functions, each run in the same transaction
 as the version bump, is enough and is tested against a database made by schema 1.
+
+A step's statements are written for the schema before it, so they stay inside the step rather than with
+the statements of the current schema (which tests/store/test_statements.py compiles against a new
+database): an upgraded database is checked to have the schema of a new one instead.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from quizapp.errors import DeckProblem, StorageError
 from quizapp.store import connection
+from quizapp.store.connection import named
 from quizapp.store.database_file import schema_version_of
 
 if TYPE_CHECKING:
@@ -34,6 +35,16 @@ MAX_FUZZY_PAIRS = 2_500  # beyond this many comparisons in a deck only identical
 # or any other character (punctuation and LaTeX symbols count)
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\w+|\S")
 _COMPARED_KEYS = ("prompt", "text", "answer")  # then the choices; templated prompts alone are alike
+
+_HAS_QUESTION_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'question'"
+_QUESTIONS = "SELECT question_id, content FROM question WHERE deck_id = ?"
+# Before schema 3 each card kept a copy of its question; `lint --db` reads a database as it is, without upgrading it.
+_QUESTIONS_BEFORE_SCHEMA_3 = "SELECT question_id, content FROM card WHERE deck_id = ? AND retired = 0 ORDER BY id DESC"
+_CARDS_OF_DECK = "SELECT question_id, retired FROM card WHERE deck_id = ? ORDER BY id"
+_REVIEWS_PER_QUESTION = (
+    "SELECT c.question_id, count(*) AS reviews FROM card c JOIN review r ON r.card_id = c.id"
+    " WHERE c.deck_id = ? AND c.retired = 0 GROUP BY c.question_id"
+)
 
 
 @dataclass(frozen=True)
@@ -150,33 +161,22 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _stored_questions(conn: sqlite3.Connection, deck_id: str) -> dict[str, str]:
-    """Each question's JSON. Before schema 3 each card kept a copy (the first active card's is taken):
-    `lint --db` reads a database as it is, without upgrading it."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'question'").fetchone():
-        return dict(conn.execute("SELECT question_id, content FROM question WHERE deck_id = ?", (deck_id,)))
-    copies = "SELECT question_id, content FROM card WHERE deck_id = ? AND retired = 0 ORDER BY id DESC"
-    return dict(conn.execute(copies, (deck_id,)))
+    """Each question's JSON. Before schema 3 each card kept a copy (the first active card's is taken)."""
+    statement = _QUESTIONS if conn.execute(_HAS_QUESTION_TABLE).fetchone() else _QUESTIONS_BEFORE_SCHEMA_3
+    return {row["question_id"]: row["content"] for row in named(conn).execute(statement, (deck_id,))}
 
 
 def read_stored_deck(conn: sqlite3.Connection, deck_id: str) -> StoredDeck:
     """One deck's questions and review counts (an unknown deck id gives an empty StoredDeck)."""
     order: dict[str, None] = {}  # the active questions, in the order of their first active card
     known: set[str] = set()
-    for question_id, retired in conn.execute(
-        "SELECT question_id, retired FROM card WHERE deck_id = ? ORDER BY id", (deck_id,)
-    ):
-        known.add(question_id)
-        if not retired:
-            order[question_id] = None
+    for row in named(conn).execute(_CARDS_OF_DECK, (deck_id,)):
+        known.add(row["question_id"])
+        if not row["retired"]:
+            order[row["question_id"]] = None
     contents = _stored_questions(conn, deck_id)
     active = {question_id: contents[question_id] for question_id in order}
-    reviews = dict(
-        conn.execute(
-            "SELECT c.question_id, count(*) FROM card c JOIN review r ON r.card_id = c.id"
-            " WHERE c.deck_id = ? AND c.retired = 0 GROUP BY c.question_id",
-            (deck_id,),
-        ).fetchall()
-    )
+    reviews = {row["question_id"]: row["reviews"] for row in named(conn).execute(_REVIEWS_PER_QUESTION, (deck_id,))}
     return StoredDeck(active, frozenset(known), reviews)
 
 

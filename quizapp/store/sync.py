@@ -10,17 +10,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizapp.decks.deck_files import file_hash, find_deck_files
 from quizapp.errors import DeckError, DeckProblem
-from quizapp.store.connection import to_db
+from quizapp.store.connection import named, to_db
 from quizapp.store.database import Database
 from quizapp.store.renames import QuestionFace, pair_renames, reviews_phrase
+from quizapp.store.states import CardState
 
 if TYPE_CHECKING:
     from quizapp.decks.batch import PreparedDeck
@@ -119,11 +121,24 @@ def _stat_of(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-_CARD_CONTENT = "uid, deck_id, question_id, cloze, kind, topic, level, position"
-_UPDATE_CARD = f"UPDATE card SET ({_CARD_CONTENT}, retired) = (?, ?, ?, ?, ?, ?, ?, ?, 0) WHERE id = ?"
+# What a deck file says about a card: columns of `card` named as the fields of CardSpec, whose values
+# `_content` takes in this order (positional parameters: a cold import inserts 100k cards at once).
+_CARD_CONTENT = ("uid", "deck_id", "question_id", "cloze", "kind", "topic", "level", "position")
+_content: Callable[[CardSpec], tuple[object, ...]] = attrgetter(*_CARD_CONTENT)
+_CONTENT_PARAMETERS = ", ".join("?" * len(_CARD_CONTENT))
+_UPDATE_CARD = f"UPDATE card SET ({', '.join(_CARD_CONTENT)}, retired) = ({_CONTENT_PARAMETERS}, 0) WHERE id = ?"
 _INSERT_CARD = (
-    f"INSERT INTO card ({_CARD_CONTENT}, state, suspended, retired, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)"
+    f"INSERT INTO card ({', '.join(_CARD_CONTENT)}, state, suspended, retired, created_at)"
+    f" VALUES ({_CONTENT_PARAMETERS}, {CardState.New:d}, 0, 0, ?)"
+)
+_CARDS_OF_DECK = "SELECT id, uid, retired, position FROM card WHERE deck_id = ?"
+_RETIRE_CARD = "UPDATE card SET retired = 1 WHERE id = ?"
+_QUESTION_HASHES = "SELECT question_id, content_hash FROM question WHERE deck_id = ?"
+_QUESTION_CONTENT = "SELECT content FROM question WHERE deck_id = ? AND question_id = ?"
+# The cards just retired, by id ({} is their list of `?`), with their number of reviews.
+_RETIRED_CARDS = (
+    "SELECT uid, question_id, (SELECT count(*) FROM review WHERE card_id = card.id) AS reviews"
+    " FROM card WHERE id IN ({}) ORDER BY id"
 )
 # A question's row is kept while any card, retired ones included, has its (deck_id, question_id).
 _UPSERT_QUESTION = (
@@ -142,19 +157,6 @@ _UPSERT_DECK = (
 )
 
 
-def _content(spec: CardSpec) -> tuple[object, ...]:
-    return (
-        spec.uid,
-        spec.deck_id,
-        spec.question_id,
-        spec.cloze,
-        spec.kind,
-        spec.topic,
-        spec.level,
-        spec.position,
-    )
-
-
 def _upsert_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed, now: str) -> None:
     values = (deck.deck_id, deck.title, deck.description, deck.topic, str(deck.path), changed.stamp, changed.stat, now)
     conn.execute(_UPSERT_DECK, values)
@@ -166,7 +168,7 @@ def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed,
     A card counts as updated when its question changed (any of its deletions, for a cloze card), as
     when each card kept a copy of the question's hash."""
     _upsert_deck(conn, deck, changed, now)
-    stored = dict(conn.execute("SELECT question_id, content_hash FROM question WHERE deck_id = ?", (deck.deck_id,)))
+    stored = dict(conn.execute(_QUESTION_HASHES, (deck.deck_id,)))
     questions = {spec.question_id: spec for spec in deck.cards}
     conn.executemany(
         _UPSERT_QUESTION,
@@ -177,40 +179,36 @@ def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed,
         ],
     )
     wanted = {spec.uid for spec in deck.cards}
-    existing = {
-        row[1]: row
-        for row in conn.execute("SELECT id, uid, retired, position FROM card WHERE deck_id = ?", (deck.deck_id,))
-    }
+    existing = {row["uid"]: row for row in named(conn).execute(_CARDS_OF_DECK, (deck.deck_id,))}
     renamed = report.renamed
-    inserts = []
+    inserted: list[CardSpec] = []
     for spec in deck.cards:
         row = existing.get(spec.uid)
         if row is None:
             old = next((existing[o] for o in spec.old_uids if o in existing and o not in wanted), None)
             if old is not None:
-                conn.execute(_UPDATE_CARD, (*_content(spec), old[0]))
-                existing.pop(old[1])
+                conn.execute(_UPDATE_CARD, (*_content(spec), old["id"]))
+                existing.pop(old["uid"])
                 report.renamed += 1
             else:
-                inserts.append((*_content(spec), now))
+                inserted.append(spec)
             continue
-        card_id, _uid, retired, position = row
-        if retired:
+        if row["retired"]:
             report.revived += 1
         elif stored.get(spec.question_id) != spec.content_hash:
             report.updated += 1
-        elif position == spec.position:
+        elif row["position"] == spec.position:
             continue
-        conn.execute(_UPDATE_CARD, (*_content(spec), card_id))
-    conn.executemany(_INSERT_CARD, inserts)
-    report.added += len(inserts)
+        conn.execute(_UPDATE_CARD, (*_content(spec), row["id"]))
+    conn.executemany(_INSERT_CARD, [(*_content(spec), now) for spec in inserted])
+    report.added += len(inserted)
     if report.renamed != renamed:  # the questions renamed away from may have no card left
         conn.execute(_DROP_UNUSED_QUESTIONS, (deck.deck_id,))
-    gone = [(card_id,) for uid, (card_id, _, retired, _) in existing.items() if uid not in wanted and not retired]
-    conn.executemany("UPDATE card SET retired = 1 WHERE id = ?", gone)
+    gone = [row["id"] for uid, row in existing.items() if uid not in wanted and not row["retired"]]
+    conn.executemany(_RETIRE_CARD, [(card_id,) for card_id in gone])
     report.retired += len(gone)
     if gone:
-        _note_retired(conn, deck, [card_id for (card_id,) in gone], {str(row[0]) for row in inserts}, report)
+        _note_retired(conn, deck, gone, {spec.uid for spec in inserted}, report)
 
 
 def _note_retired(
@@ -223,21 +221,16 @@ def _note_retired(
     reviews: dict[str, int] = {}
     for start in range(0, len(card_ids), 500):
         chunk = card_ids[start : start + 500]
-        rows = conn.execute(
-            "SELECT uid, question_id, (SELECT count(*) FROM review WHERE card_id = card.id)"
-            f" FROM card WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
-            chunk,
-        ).fetchall()
-        for uid, question_id, n in rows:
+        rows = named(conn).execute(_RETIRED_CARDS.format(", ".join("?" * len(chunk))), chunk).fetchall()
+        for row in rows:
+            question_id = row["question_id"]
             if question_id in present:  # a cloze deletion removed from a question still in the file
-                report.retired_questions[uid] = n
+                report.retired_questions[row["uid"]] = row["reviews"]
                 continue
             if question_id not in faces:
-                (content,) = conn.execute(
-                    "SELECT content FROM question WHERE deck_id = ? AND question_id = ?", (deck.deck_id, question_id)
-                ).fetchone()
-                faces[question_id] = QuestionFace.from_content(question_id, content)
-            reviews[question_id] = reviews.get(question_id, 0) + n
+                question = named(conn).execute(_QUESTION_CONTENT, (deck.deck_id, question_id)).fetchone()
+                faces[question_id] = QuestionFace.from_content(question_id, question["content"])
+            reviews[question_id] = reviews.get(question_id, 0) + row["reviews"]
     for question_id in faces:
         report.retired_questions[f"{deck.deck_id}/{question_id}"] = reviews[question_id]
     kept = {spec.question_id for spec in deck.cards if spec.uid not in inserted}
@@ -267,6 +260,9 @@ _COPY_QUESTIONS = (
 )
 _RETIRE_DECK = "UPDATE card SET retired = 1 WHERE deck_id = ? AND retired = 0"
 _FORGET_DECK_FILE = "UPDATE deck SET source_path = '', file_hash = '', file_stat = '' WHERE id = ?"
+_FORGET_DECK_HASH = "UPDATE deck SET file_hash = '', file_stat = '' WHERE id = ?"  # a gone file: synced afresh if back
+_DECK_FILES = "SELECT id, source_path, file_hash, file_stat FROM deck"
+_RESTAT = "UPDATE deck SET file_stat = ? WHERE source_path = ?"
 
 
 def _rename_deck(
@@ -324,9 +320,8 @@ def _vanished(known: dict[str, _Known], folders: Iterable[Path], present: set[st
 def _retire_decks(conn: sqlite3.Connection, deck_ids: list[str], report: SyncReport) -> None:
     """Retire every card of these decks; their history stays for reports."""
     for deck_id in deck_ids:
-        result = conn.execute("UPDATE card SET retired = 1 WHERE deck_id = ? AND retired = 0", (deck_id,))
-        conn.execute("UPDATE deck SET file_hash = '', file_stat = '' WHERE id = ?", (deck_id,))
-        report.retired += result.rowcount
+        report.retired += conn.execute(_RETIRE_DECK, (deck_id,)).rowcount
+        conn.execute(_FORGET_DECK_HASH, (deck_id,))
         report.retired_decks.append(deck_id)
 
 
@@ -381,8 +376,8 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
     folders = [p.resolve() for p in paths if p.is_dir()]
     with db.read() as conn:
         known = {
-            source: _Known(deck_id, stamp, stat)
-            for deck_id, source, stamp, stat in conn.execute("SELECT id, source_path, file_hash, file_stat FROM deck")
+            row["source_path"]: _Known(row["id"], row["file_hash"], row["file_stat"])
+            for row in named(conn).execute(_DECK_FILES)
         }
     unchanged, changed, restat, problems = _scan(files, known)
     report = SyncReport(files_skipped=len(unchanged))
@@ -416,5 +411,5 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
                     _rename_deck(conn, previous.deck_id, deck, by_path[deck.path], stamp, report)
                 _apply_deck(conn, deck, by_path[deck.path], stamp, report)
             _retire_decks(conn, vanished, report)
-            conn.executemany("UPDATE deck SET file_stat = ? WHERE source_path = ?", restat)
+            conn.executemany(_RESTAT, restat)
     return report

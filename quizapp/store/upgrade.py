@@ -14,6 +14,7 @@ from quizapp.store.connection import BUSY_TIMEOUT_MS, storage_problem
 from quizapp.store.migrations import MIGRATIONS, Migration
 
 VACUUM_FREE_SHARE = 0.25  # a migration leaving more of the file free than this is followed by VACUUM
+_SET_VERSION = "UPDATE meta SET value = ? WHERE key = 'schema_version'"
 
 
 def migrate(
@@ -44,7 +45,7 @@ def migrate(
         conn.execute("BEGIN IMMEDIATE")
         for step in range(version, target):
             migrations[step - 1](conn)
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(target),))
+        conn.execute(_SET_VERSION, (str(target),))
         conn.execute("COMMIT")
     except sqlite3.Error as e:
         if conn.in_transaction:  # BEGIN itself may have failed: then there is nothing to roll back

@@ -115,10 +115,24 @@ def test_restore_refuses_a_foreign_file_and_restores_a_backup(old_db: Path, tmp_
     assert any(p.name.endswith("before-restore.db") for p in backups(old_db))
 
 
-def test_schema_version_constant_matches_the_migration_list() -> None:
+def test_a_new_database_has_the_schema_the_migrations_reach_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    from quizapp.store.database_file import schema_version_of
     from quizapp.store.migrations import MIGRATIONS
 
-    assert 1 + len(MIGRATIONS) == SCHEMA_VERSION
+    new = tmp_path / "new.db"
+    open_database(new).close()
+    assert schema_version_of(new) == SCHEMA_VERSION == 1 + len(MIGRATIONS)  # what schema 1 migrated ends at
+    open_database(new).close()
+    assert backups(new) == []  # a current database is opened as it is: no migration, so no backup before one
+    newer = tmp_path / "newer.db"
+    shutil.copy(new, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    before = newer.read_bytes()
+    known = f"schema {SCHEMA_VERSION + 1}, this one knows {SCHEMA_VERSION}"
+    with pytest.raises(StorageError, match=rf"was written by a newer quizapp \({known}\); upgrade quizapp$"):
+        open_database(newer)
+    assert newer.read_bytes() == before and backups(newer) == []
 
 
 def test_restore_into_a_missing_database_says_there_was_none(

@@ -1,0 +1,158 @@
+"""The queue's statements: the next card of each kind for a deck/topic filter, the counts of the home
+screen, the two writes of an answer and their undo, and taking a card out of the queue.
+
+Only SQL text and the names of its columns: which statement runs first, the daily limit of new cards
+and FSRS are the policy of `quizapp.scheduling`, so reports and practice modes can run these queries
+without a ReviewScheduler. Rows are read by column name (`connection.named`); card states are written
+from `CardState`, never as bare numbers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from quizapp.store.states import CardState
+
+MEMORY_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
+"""A card's FSRS state, as columns of `card`. A review logs each one as `<name>_before`, and each but
+`last_review` as `<name>_after`: a card's last review after an answer is that review's `reviewed_at`."""
+LOGGED_AFTER = tuple(name for name in MEMORY_COLUMNS if name != "last_review")
+
+
+def _listed(names: tuple[str, ...], each: str = "{}") -> str:
+    """`each` filled with every name, comma-separated: a column list, or its parameters with ':{}'."""
+    return ", ".join(each.format(name) for name in names)
+
+
+_NEW = f"c.state = {CardState.New:d}"
+_LEARNING = f"c.state IN ({CardState.Learning:d}, {CardState.Relearning:d})"
+_REVIEW = f"c.state = {CardState.Review:d}"
+
+# The question is looked up for the row returned only (a scalar subquery, not a join), so the plan of the
+# card query stays the same index range whatever the number of questions.
+_QUESTION = "(SELECT q.content FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id)"
+CARD_COLUMNS = ", ".join(
+    [
+        *(f"c.{name}" for name in ("id", "uid", "deck_id", "topic", "cloze")),
+        f"{_QUESTION} AS question",
+        *(f"c.{name}" for name in MEMORY_COLUMNS),
+    ]
+)
+"""A card to show, as the select list of a query on `card c`: its identity, its question's stored JSON
+(`question`) and its FSRS state (MEMORY_COLUMNS)."""
+
+# A cloze card waits for the next day once a sibling (same question) was answered today:
+# its siblings give it away. Anki does the same.
+_FRESH = (
+    "(c.cloze IS NULL OR NOT EXISTS (SELECT 1 FROM card s JOIN review r ON r.card_id = s.id"
+    " WHERE s.deck_id = c.deck_id AND s.question_id = c.question_id AND s.id != c.id"
+    " AND r.reviewed_at >= :day_start))"
+)
+
+CARD_BY_ID = f"SELECT {CARD_COLUMNS} FROM card c WHERE c.id = :id"
+CARD_MEMORY = f"SELECT {_listed(MEMORY_COLUMNS)} FROM card WHERE id = :id"
+# The two writes of an answer, also used by benchmarks/history.py to write simulated histories.
+SET_CARD_STATE = f"UPDATE card SET ({_listed(MEMORY_COLUMNS)}) = ({_listed(MEMORY_COLUMNS, ':{}')}) WHERE id = :id"
+_LOG_COLUMNS = (
+    "card_id",
+    "rating",
+    "reviewed_at",
+    "duration_ms",
+    *(f"{name}_before" for name in MEMORY_COLUMNS),
+    *(f"{name}_after" for name in LOGGED_AFTER),
+)
+LOG_ANSWER = f"INSERT INTO review ({_listed(_LOG_COLUMNS)}) VALUES ({_listed(_LOG_COLUMNS, ':{}')})"
+# Undoing an answer: the card's state before it (under the card's column names), whether the card was
+# answered again since, and the log itself.
+ANSWER_TO_UNDO = f"SELECT card_id, {_listed(MEMORY_COLUMNS, '{0}_before AS {0}')} FROM review WHERE id = :review_id"
+ANSWERED_SINCE = "SELECT 1 FROM review WHERE card_id = :card_id AND id > :review_id"
+DELETE_ANSWER = "DELETE FROM review WHERE id = :review_id"
+
+INTRODUCED_SINCE = (
+    f"SELECT count(*) AS answers FROM review WHERE reviewed_at >= :day_start AND state_before = {CardState.New:d}"
+)
+REVIEWED_SINCE = "SELECT count(*) AS answers FROM review WHERE reviewed_at >= :day_start"
+
+SUSPEND = "UPDATE card SET suspended = 1 WHERE id = :id"
+BURY = "UPDATE card SET buried_until = :until WHERE id = :id"
+UNHIDE = "UPDATE card SET suspended = 0, buried_until = NULL WHERE id = :id"
+
+
+def memory_of(row: sqlite3.Row) -> dict[str, object]:
+    """The MEMORY_COLUMNS of a row, by name: the parameters of SET_CARD_STATE (with the card's `id`)."""
+    return {name: row[name] for name in MEMORY_COLUMNS}
+
+
+def answer_log(
+    card_id: int,
+    rating: int,
+    reviewed_at: str,
+    duration_ms: int | None,
+    before: dict[str, object],
+    after: dict[str, object],
+) -> dict[str, object]:
+    """LOG_ANSWER's parameters, from the card's stored state (MEMORY_COLUMNS) before and after the answer."""
+    return {
+        "card_id": card_id,
+        "rating": rating,
+        "reviewed_at": reviewed_at,
+        "duration_ms": duration_ms,
+        **{f"{name}_before": before[name] for name in MEMORY_COLUMNS},
+        **{f"{name}_after": after[name] for name in LOGGED_AFTER},
+    }
+
+
+class QueueQueries:
+    """The queue's statements for one deck/topic filter, as SQL text with the filter's parameters (`params`);
+    the times (`now`, `day_start`, `day_end`, `ahead`) and, for the counts, `cap` (and `deck`) are passed at
+    each run. Columns are named: CARD_COLUMNS for a card, `cards` for a count."""
+
+    def __init__(self, deck_ids: tuple[str, ...] | None, topic: str | None) -> None:
+        self.params: dict[str, object] = {}
+        where = "c.retired = 0"
+        if deck_ids is not None:
+            names = [f":deck{i}" for i in range(len(deck_ids))]
+            self.params.update({name[1:]: deck_id for name, deck_id in zip(names, deck_ids, strict=True)})
+            where += f" AND c.deck_id IN ({', '.join(names) or 'NULL'})"
+        in_topic = ""
+        if topic:
+            prefix = topic.rstrip("/") + "/"
+            self.params.update(topic=topic, prefix=prefix, prefix_length=len(prefix))
+            in_topic = " AND (c.topic = :topic OR substr(c.topic, 1, :prefix_length) = :prefix)"
+        where += in_topic
+        unhidden = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
+        available = f"{where} AND {unhidden}"
+
+        def first(condition: str, order: str) -> str:
+            return f"SELECT {CARD_COLUMNS} FROM card c WHERE {available} AND {condition} ORDER BY {order} LIMIT 1"
+
+        self.candidates: list[tuple[str, str]] = [
+            ("learning", first(f"{_LEARNING} AND c.due <= :now", "c.due")),
+            ("review", first(f"{_REVIEW} AND c.due < :day_end AND {_FRESH}", "c.due")),
+            ("new", first(f"{_NEW} AND {_FRESH}", "c.position, c.deck_id")),
+            ("ahead", first(f"{_LEARNING} AND c.due <= :ahead", "c.due")),
+        ]
+        """The first card of each kind, in the order of the kinds' turns: (kind, statement)."""
+        # Counts read index ranges (state, then due) and stop at the new-card limit, so they stay
+        # in milliseconds with 100k cards: "state != New" or an uncapped count of new cards would scan them all.
+        # They count what the candidates above will still offer today: (re)learning cards up to `learn_until`
+        # (the day's end, or the learn-ahead limit past it), reviews due today, and no cloze card whose
+        # sibling was answered today.
+        learning = f"{available} AND {_LEARNING} AND c.due < :learn_until"
+        review = f"{available} AND {_REVIEW} AND c.due < :day_end AND {_FRESH}"
+        self.due_count = (
+            f"SELECT (SELECT count(*) FROM card c WHERE {learning}) + (SELECT count(*) FROM card c WHERE {review})"
+            " AS cards"
+        )
+        self.due_by_state = (
+            f"SELECT c.deck_id, c.state, count(*) AS cards FROM card c WHERE {learning} GROUP BY c.deck_id, c.state"
+            f" UNION ALL SELECT c.deck_id, c.state, count(*) AS cards FROM card c WHERE {review} GROUP BY c.deck_id"
+        )
+        self.new_count = (
+            f"SELECT count(*) AS cards FROM (SELECT 1 FROM card c WHERE {available} AND {_NEW} AND {_FRESH} LIMIT :cap)"
+        )
+        self.new_in_deck = (  # an index range (deck, retired, suspended, state) read up to the limit
+            "SELECT count(*) AS cards FROM (SELECT 1 FROM card c WHERE c.deck_id = :deck AND c.retired = 0"
+            f" AND {_NEW} AND {unhidden}{in_topic} AND {_FRESH} LIMIT :cap)"
+        )
+        self.totals = f"SELECT c.deck_id, count(*) AS cards FROM card c WHERE {where} GROUP BY c.deck_id"
