@@ -213,13 +213,25 @@ def from_db(text: str | None) -> datetime | None:
 
 
 @contextmanager
-def read(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A read transaction, so several queries see one state of the database."""
-    conn.execute("BEGIN")
+def read(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """A read transaction, so several queries see one state of the database.
+
+    Raises:
+        StorageError: if the database cannot be read (damaged, a failing disk, a file gone); an error
+            that is a bug (no such column...) propagates as it is.
+    """
     try:
-        yield conn
-    finally:
-        conn.execute("COMMIT")
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+    except sqlite3.DatabaseError as e:
+        problem = storage_problem(e, conn, path)
+        if problem is None:
+            raise
+        raise StorageError(f"cannot read the database {path}: {problem}") from e
 
 
 @contextmanager

@@ -87,8 +87,8 @@ class Database:
         self._commits = 0
 
     def read(self) -> AbstractContextManager[sqlite3.Connection]:
-        """A read transaction."""
-        return connection.read(self.conn)
+        """A read transaction (StorageError if the database cannot be read)."""
+        return connection.read(self.conn, self.path)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
