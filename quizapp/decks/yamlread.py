@@ -3,19 +3,19 @@
 PyYAML's composer is recursive (libyaml's C composer segfaults on deep nesting)
 and expands aliases without limit, so documents are built here from the event
 stream, iteratively, with bounds on size, depth and alias expansion. A line
-folded between two East Asian characters joins them without a space.
+folded between two East Asian characters joins them without a space
+(`quizapp.decks.east_asian_folds`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 import yaml
 
-from quizapp.east_asian import is_wide
+from quizapp.decks.east_asian_folds import join_wide_folds
 from quizapp.errors import DeckError, DeckProblem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -31,6 +31,7 @@ _RESOLVER = yaml.resolver.Resolver()
 _MAYBE_TYPED = frozenset(_RESOLVER.yaml_implicit_resolvers) | {""}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _PLAIN_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -41,25 +42,6 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "!",
 }
-# A space between two characters that may be East Asian wide: where a folded line break may have to vanish.
-_WIDE_GAP = re.compile("[^\x00-\u10ff] [^\x00-\u10ff]")
-# Private-use characters, one of which (absent from the scalar) marks where each line of a scalar starts.
-_LINE_MARKS = "\ue000\ue001\ue002\ue003"
-_BREAKS = "\r\n\x85\u2028\u2029"
-_TEXT_FOLLOWS = f"(?=[^ \t{_BREAKS}])"  # the line is not blank (YAML's white space is space and tab)
-# A line's indentation, which folding drops anyway, when text follows it.
-_INDENTATION = re.compile(f"(?<=[{_BREAKS}])[ \t]*{_TEXT_FOLLOWS}")
-# In a double-quoted scalar an odd run of backslashes escapes the line break: no fold there.
-_ESCAPED_BREAK = re.compile(rf"(?<!\\)(?:\\\\)*\\(?:\r\n|[{_BREAKS}])")
-_QUOTED_INDENTATION = re.compile(rf"(?<!\\)(?:\\\\)*(\\?)(?:\r\n|[{_BREAKS}])[ \t]*{_TEXT_FOLLOWS}")
-_BLOCK_INDENT = re.compile(f"[{_BREAKS}]( *){_TEXT_FOLLOWS}")
-_BLOCK_HEADER = re.compile(r"(?:[!&]\S*[ \t]+)*>[+-]?([1-9])")  # tag and anchor, then an explicit indentation
-# Blocks that are East Asian Wide or Fullwidth throughout (UAX #11), where most of the text is: pairs of
-# these join in one substitution, any other pair of possibly wide characters is asked of _is_wide.
-_COMMON_WIDE = (
-    "\u3000-\u302d\u3030-\u303e\u3041-\u3096\u3099-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
-)
 
 
 @dataclass(frozen=True)
@@ -106,51 +88,18 @@ def _pos(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+def _position_at(data: AnyStr, offset: int, newline: AnyStr) -> Position:
+    """Line and column of `offset` in `data`, counted in the units of `data` (bytes or characters)."""
+    before = data[:offset]
+    return Position(before.count(newline) + 1, offset - before.rfind(newline))
+
+
 def _fail(path: Path, position: Position, message: str) -> DeckError:
     return DeckError([DeckProblem(path, position.line, position.column, message)])
 
 
-def _join_wide_folds(value: Any, event: Any, text: str, parent_indent: int) -> Any:
-    """`value` of a folded scalar without the spaces that folding put between two East Asian characters.
-
-    libyaml folds a single line break into a space (plain, quoted and `>` scalars) and does not
-    say where it did, so the scalar's source is parsed again with a mark where the text of each of
-    its lines starts: a space right before a mark came from a fold, a space anywhere else was written.
-    Linear in the scalar's length; the value is kept as is whenever the marked parse disagrees.
-    """
-    if type(value) is not str or _WIDE_GAP.search(value) is None:
-        return value
-    raw = text[event.start_mark.index : event.end_mark.index]
-    mark = next((m for m in _LINE_MARKS if m not in raw and m not in value), None)
-    if mark is None:
-        return value
-    if event.style == ">":
-        # Only lines at the content indentation fold; the marks must leave every line's indentation as it was.
-        header = _BLOCK_HEADER.match(raw)
-        if header is not None:
-            indent = int(header[1])
-            if parent_indent > 0:
-                # An explicit indentation indicator counts from the parent's indentation, which a parse
-                # of the scalar alone lacks: move the content left by as much.
-                raw = re.sub(f"(?m)^ {{1,{parent_indent}}}", "", raw)
-        else:
-            first = _BLOCK_INDENT.search(raw)
-            indent = len(first[1]) if first is not None else 0
-        marked = re.sub(f"(?<=[{_BREAKS}]) {{{indent}}}{_TEXT_FOLLOWS}", " " * indent + mark, raw)
-    elif event.style == '"' and _ESCAPED_BREAK.search(raw):
-        marked = _QUOTED_INDENTATION.sub(lambda m: m[0] if m[1] else m[0] + mark, raw)
-    else:
-        marked = _INDENTATION.sub(mark, raw)
-    try:
-        scalars = [e for e in yaml.parse(marked, Loader=_LOADER) if type(e) is yaml.ScalarEvent]
-    except yaml.YAMLError:
-        return value
-    if len(scalars) != 1 or scalars[0].value.replace(mark, "") != value:
-        return value
-    joined = re.sub(f" {mark}(?<=[{_COMMON_WIDE}] {mark})(?=[{_COMMON_WIDE}])", "", scalars[0].value)
-    maybe_wide = f" {mark}(?<=([^\\x00-\\u10ff]) {mark})(?=([^\\x00-\\u10ff]))"
-    joined = re.sub(maybe_wide, lambda m: "" if is_wide(m[1]) and is_wide(m[2]) else m[0], joined)
-    return joined.replace(mark, "")
+def _tag_refused(tag: str, mark: Any, path: Path) -> DeckError:
+    return _fail(path, _pos(mark), f"tag {tag!r} is not allowed: decks are plain YAML")
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -160,31 +109,26 @@ def decode(raw: bytes, path: Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        before = raw[: e.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise _fail(
-            path, Position(line, column), f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8"
-        ) from e
+        where = _position_at(raw, e.start, b"\n")
+        raise _fail(path, where, f"not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8") from e
     return text.removeprefix("\ufeff")
 
 
-def _scalar(event: Any, path: Path) -> Any:
+def _scalar_value(event: Any, path: Path) -> Any:
+    """What a scalar stands for in plain YAML: text, unless its tag (written or resolved) says otherwise."""
     tag = event.tag
     if tag is None and (not event.implicit[0] or event.value[:1] not in _MAYBE_TYPED):
         return event.value  # quoted, block, or plain text that cannot be a number or a bool
     if tag is None or tag == "!":
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else _STR
-    if tag == _STR:
-        return event.value
+    if tag in (_STR, _TIMESTAMP):
+        return event.value  # dates stay text: no deck field is a date
     if tag not in _PLAIN_TAGS:
-        if tag == "tag:yaml.org,2002:timestamp":
-            return event.value  # dates stay text: no deck field is a date
-        raise _fail(path, _pos(event.start_mark), f"tag {tag!r} is not allowed: decks are plain YAML")
+        raise _tag_refused(tag, event.start_mark, path)
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         return _CONSTRUCTOR.construct_object(node)
-    except (yaml.YAMLError, ValueError) as e:
+    except (yaml.YAMLError, ValueError, KeyError) as e:  # KeyError: `!!bool maybe`
         raise _fail(path, _pos(event.start_mark), f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}") from e
 
 
@@ -203,6 +147,153 @@ def _size(value: Any) -> int:
     return count
 
 
+class _DocumentBuilder:
+    """A document being built from parser events: the collections still open, the anchors, the bounds spent.
+
+    Every value is put in place when it starts, a collection before its contents, so that its location is
+    known once and its contents go under it.
+    """
+
+    __slots__ = ("text", "path", "doc", "value_at", "key_at", "stack", "anchors", "expanded", "documents")
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.text = text
+        self.path = path
+        self.doc = YamlDocument(data=None)
+        self.value_at = self.doc.value_at
+        self.key_at = self.doc.key_at
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, Any] = {}
+        self.expanded = 0  # values that aliases have expanded to so far
+        self.documents = 0
+
+    def build(self) -> YamlDocument:
+        """The document, once every event of the text has been handled."""
+        for event in yaml.parse(self.text, Loader=_LOADER):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self.add_scalar(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.open_collection(event)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self.close_collection()
+            elif kind is yaml.AliasEvent:
+                self.add_alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                self.start_document(event)
+        if self.doc.data is None:
+            raise _fail(
+                self.path, Position(1, 1), "the file is empty: expected a mapping with format, deck and questions"
+            )
+        return self.doc
+
+    def add_scalar(self, event: Any) -> None:
+        """A key as written, or a value as plain YAML reads it with folds between East Asian characters joined."""
+        stack = self.stack
+        top = stack[-1] if stack else None
+        if top is not None and top.pending_key is None and type(top.container) is dict:
+            if event.tag not in (None, "!", _STR):
+                _scalar_value(event, self.path)  # refuses a non-plain tag on a key
+            value = event.value  # keys are names as written: `on:` is not True
+            self.add_key(top, value, event.start_mark)
+        else:
+            value = _scalar_value(event, self.path)
+            if event.end_mark.line != event.start_mark.line and event.style != "|":  # line breaks may be folds
+                parent_indent = self.value_at[top.loc].column if top is not None else -1
+                value = join_wide_folds(value, event, self.text, parent_indent, _LOADER)
+            self.attach(value, event.start_mark)
+        if event.anchor:
+            self.anchors[event.anchor] = value
+
+    def open_collection(self, event: Any) -> None:
+        """A mapping or a sequence, put in place empty and filled by the events up to its end."""
+        if event.tag is not None and event.tag not in _PLAIN_TAGS:
+            raise _tag_refused(event.tag, event.start_mark, self.path)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _fail(self.path, _pos(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels")
+        container: list[Any] | dict[str, Any] = {} if type(event) is yaml.MappingStartEvent else []
+        self.stack.append(_Frame(container, self.attach(container, event.start_mark), event.anchor))
+
+    def close_collection(self) -> None:
+        """A collection is complete: only now may an alias name it, so no value contains itself."""
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = frame.container
+
+    def add_alias(self, event: Any) -> None:
+        """The anchored value once more, as long as aliases expand to at most MAX_ALIAS_NODES values in all."""
+        if event.anchor not in self.anchors:
+            raise _fail(self.path, _pos(event.start_mark), f"alias *{event.anchor} has no anchor before it")
+        value = self.anchors[event.anchor]
+        self.expanded += _size(value)
+        if self.expanded > MAX_ALIAS_NODES:
+            raise _fail(self.path, _pos(event.start_mark), f"aliases expand to more than {MAX_ALIAS_NODES:,} values")
+        self.attach(value, event.start_mark)
+
+    def start_document(self, event: Any) -> None:
+        """A deck file holds one document: a second one is refused where it starts."""
+        self.documents += 1
+        if self.documents > 1:
+            raise _fail(self.path, _pos(event.start_mark), "only one YAML document per deck file (found '---')")
+
+    def attach(self, value: Any, mark: Any) -> Loc:
+        """Put `value`, which starts at `mark`, where the parser is: the root, the next item, a key, or its value.
+
+        Returns:
+            The location of the value (of the key, for a key).
+        """
+        stack = self.stack
+        if not stack:
+            self.doc.data = value
+            loc: Loc = ()
+        else:
+            frame = stack[-1]
+            container: Any = frame.container
+            if type(container) is list:
+                loc = (*frame.loc, len(container))
+                container.append(value)
+            elif frame.pending_key is None:  # a collection or an alias where a key is due
+                if isinstance(value, (dict, list)):
+                    raise _fail(self.path, _pos(mark), "mapping keys must be plain scalars")
+                return self.add_key(frame, "" if value is None else str(value), mark)
+            else:
+                loc = (*frame.loc, frame.pending_key)
+                container[frame.pending_key] = value
+                frame.pending_key = None
+        self.value_at[loc] = mark
+        return loc
+
+    def add_key(self, frame: _Frame, key: str, mark: Any) -> Loc:
+        """Make `key` the key `frame` waits a value for, unless the mapping has it already."""
+        if key in frame.container:
+            raise _fail(self.path, _pos(mark), f"duplicate key {key!r}")
+        frame.pending_key = key
+        loc = (*frame.loc, key)
+        self.key_at[loc] = mark
+        return loc
+
+
+def _syntax_error(e: yaml.MarkedYAMLError, path: Path) -> DeckError:
+    """The parser's words at the problem, and where the construct it is in starts when that is another line."""
+    mark = e.problem_mark or e.context_mark
+    where = _pos(mark) if mark is not None else Position(1, 1)
+    what = " ".join(part for part in (e.context, e.problem) if part)
+    if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
+        start = _pos(e.context_mark)
+        what += f" (the construct starts at line {start.line}, column {start.column})"
+    return _fail(path, where, f"YAML syntax error: {what}")
+
+
+def _character_error(e: yaml.reader.ReaderError, text: str, path: Path) -> DeckError:
+    """A character YAML does not allow, at the line and column of the offset the reader gives."""
+    char = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+    offset = e.position
+    if _LOADER is not yaml.SafeLoader:  # libyaml counts the offset in bytes of UTF-8
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+    where = _position_at(text, offset, "\n")
+    return _fail(path, where, f"character U+{char:04X} is not allowed in YAML (control character?)")
+
+
 def read_yaml(text: str, path: Path) -> YamlDocument:
     """Load one plain YAML document with positions.
 
@@ -210,119 +301,11 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
         DeckError: on a syntax error, a non-plain tag, a duplicate key, too deep
             nesting, too much alias expansion, or more than one document.
     """
-    doc = YamlDocument(data=None)
-    value_at, key_at = doc.value_at, doc.key_at
-    stack: list[_Frame] = []
-    anchors: dict[str, Any] = {}
-    expanded = 0
-    documents = 0
-    root_set = False
-
-    def attach(value: Any, mark: Any) -> None:
-        """Put a finished value into its parent (or make it the key its parent waits a value for)."""
-        nonlocal root_set
-        if not stack:
-            doc.data, root_set = value, True
-            value_at[()] = mark
-            return
-        frame = stack[-1]
-        container: Any = frame.container
-        if type(container) is list:
-            value_at[(*frame.loc, len(container))] = mark
-            container.append(value)
-        elif frame.pending_key is None:
-            if isinstance(value, (dict, list)):
-                raise _fail(path, _pos(mark), "mapping keys must be plain scalars")
-            key = "" if value is None else str(value)
-            if key in container:
-                raise _fail(path, _pos(mark), f"duplicate key {key!r}")
-            frame.pending_key = key
-            key_at[(*frame.loc, key)] = mark
-        else:
-            value_at[(*frame.loc, frame.pending_key)] = mark
-            container[frame.pending_key] = value
-            frame.pending_key = None
-
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                top = stack[-1] if stack else None
-                if top is not None and type(top.container) is dict:
-                    # Inlined attach() for the most frequent event: a key, or a scalar value in a mapping.
-                    mapping: dict[str, Any] = top.container
-                    if top.pending_key is None:
-                        if event.tag not in (None, "!", _STR):
-                            _scalar(event, path)  # refuses a non-plain tag on a key
-                        key = event.value  # keys are names as written: `on:` is not True
-                        if key in mapping:
-                            raise _fail(path, _pos(event.start_mark), f"duplicate key {key!r}")
-                        top.pending_key = key
-                        key_at[(*top.loc, key)] = event.start_mark
-                        value = key
-                    else:
-                        value = _scalar(event, path)
-                        if event.end_mark.line != event.start_mark.line and event.style != "|":
-                            value = _join_wide_folds(value, event, text, value_at[top.loc].column)
-                        value_at[(*top.loc, top.pending_key)] = event.start_mark
-                        mapping[top.pending_key] = value
-                        top.pending_key = None
-                else:
-                    value = _scalar(event, path)
-                    if event.end_mark.line != event.start_mark.line and event.style != "|":
-                        parent_indent = value_at[top.loc].column if top is not None else -1
-                        value = _join_wide_folds(value, event, text, parent_indent)
-                    attach(value, event.start_mark)
-                if event.anchor:
-                    anchors[event.anchor] = value
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
-                    raise _fail(path, _pos(event.start_mark), f"tag {event.tag!r} is not allowed: decks are plain YAML")
-                if len(stack) >= MAX_DEPTH:
-                    raise _fail(path, _pos(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels")
-                loc: Loc = ()
-                if stack:
-                    top = stack[-1]
-                    if type(top.container) is list:
-                        loc = (*top.loc, len(top.container))
-                    elif top.pending_key is None:
-                        raise _fail(path, _pos(event.start_mark), "mapping keys must be plain scalars")
-                    else:
-                        loc = (*top.loc, top.pending_key)
-                value_at[loc] = event.start_mark
-                stack.append(_Frame({} if kind is yaml.MappingStartEvent else [], loc, event.anchor))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frame = stack.pop()
-                if frame.anchor:
-                    anchors[frame.anchor] = frame.container
-                attach(frame.container, value_at[frame.loc])
-            elif kind is yaml.AliasEvent:
-                if event.anchor not in anchors:
-                    raise _fail(path, _pos(event.start_mark), f"alias *{event.anchor} has no anchor before it")
-                value = anchors[event.anchor]
-                expanded += _size(value)
-                if expanded > MAX_ALIAS_NODES:
-                    raise _fail(path, _pos(event.start_mark), f"aliases expand to more than {MAX_ALIAS_NODES:,} values")
-                attach(value, event.start_mark)
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _fail(path, _pos(event.start_mark), "only one YAML document per deck file (found '---')")
+        return _DocumentBuilder(text, path).build()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = _pos(mark) if mark is not None else Position(1, 1)
-        what = " ".join(part for part in (e.context, e.problem) if part)
-        if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
-            start = _pos(e.context_mark)
-            what += f" (the construct starts at line {start.line}, column {start.column})"
-        raise _fail(path, where, f"YAML syntax error: {what}") from e
+        raise _syntax_error(e, path) from e
     except yaml.reader.ReaderError as e:
-        before = text[: e.position]
-        where = Position(before.count("\n") + 1, e.position - (before.rfind("\n") + 1) + 1)
-        char = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
-        raise _fail(path, where, f"character U+{char:04X} is not allowed in YAML (control character?)") from e
+        raise _character_error(e, text, path) from e
     except yaml.YAMLError as e:
         raise _fail(path, Position(1, 1), f"YAML error: {e}") from e
-    if not root_set or doc.data is None:
-        raise _fail(path, Position(1, 1), "the file is empty: expected a mapping with format, deck and questions")
-    return doc

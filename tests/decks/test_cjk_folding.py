@@ -93,7 +93,7 @@ def test_a_scalar_of_many_wrapped_lines_loads_joined_in_bounded_time() -> None:
 
 
 def test_blocks_joined_without_asking_are_all_wide() -> None:
-    from quizapp.decks.yamlread import _COMMON_WIDE
+    from quizapp.decks.east_asian_folds import _COMMON_WIDE
     from quizapp.east_asian import joins_without_space
 
     common = re.compile(f"[{_COMMON_WIDE}]")

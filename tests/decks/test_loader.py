@@ -203,3 +203,19 @@ RENAMED_FROM = "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    an
 )
 def test_renamed_from_gets_the_slug_message_only_for_a_pattern_mismatch(value: str, expected: str) -> None:
     assert problems_of(RENAMED_FROM.format(value)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x: !!bool maybe\n", "t.yaml:1:4: bad bool value 'maybe'"),
+        ("a: 中文中文\nb: c\nd: e\x07\n", "t.yaml:3:5: character U+0007 is not allowed in YAML (control character?)"),
+    ],
+    ids=["typed-value-of-no-type", "control-character-after-chinese"],
+)
+def test_a_bad_character_or_value_is_placed_where_it_is(text: str, expected: str) -> None:
+    from quizapp.decks.yamlread import read_yaml
+
+    with pytest.raises(DeckError) as error:
+        read_yaml(text, Path("t.yaml"))
+    assert [str(p) for p in error.value.problems] == [expected]
