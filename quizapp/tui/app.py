@@ -8,6 +8,7 @@ from textual.binding import Binding
 from quizapp.library import Library
 from quizapp.tui import cjk_wrap
 from quizapp.tui.messages import HomeWanted
+from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.terminal import leave_when_the_terminal_goes
@@ -24,6 +25,7 @@ class QuizApp(App[int]):
         super().__init__()
         cjk_wrap.install()
         self.library = library
+        self.scheduler_thread = SchedulerThread(library.scheduler)
         self.start_deck = deck
         self.start_topic = topic
 
@@ -41,9 +43,13 @@ class QuizApp(App[int]):
         elif self.start_deck or self.start_topic:
             deck_ids = [self.start_deck] if self.start_deck else [d.id for d in self.library.decks]
             title = next((d.title for d in self.library.decks if d.id == self.start_deck), "All decks")
-            self.push_screen(ReviewScreen(self.library, deck_ids, title, self.start_topic))
+            self.push_screen(ReviewScreen(self.library, self.scheduler_thread, deck_ids, title, self.start_topic))
             return
-        self.push_screen(HomeScreen(self.library))
+        self.push_screen(HomeScreen(self.library, self.scheduler_thread))
+
+    def on_unmount(self) -> None:
+        """A write under way still commits (or fails) whole; the thread then closes its connection."""
+        self.scheduler_thread.close()
 
     def on_home_wanted(self, _message: HomeWanted) -> None:
         self.go_home()
@@ -54,4 +60,4 @@ class QuizApp(App[int]):
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen(self.library))
+            self.switch_screen(HomeScreen(self.library, self.scheduler_thread))

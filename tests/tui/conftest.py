@@ -7,6 +7,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.library import Library
@@ -27,3 +28,10 @@ def make_app(db: Database, deck_dir: Path, clock: Clock) -> Callable[..., QuizAp
         return QuizApp(library, **kwargs)  # type: ignore[arg-type]
 
     return factory
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait for the writes under way (on the scheduler thread) and for the screen they leave."""
+    while pilot.app.workers:
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -20,6 +20,7 @@ from quizapp.tui.screens.hidden import HiddenScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from tests.conftest import Clock
+from tests.tui.conftest import settle
 from tests.tui.test_review_flow import hidden, markdown_text
 
 
@@ -59,6 +60,7 @@ async def test_a_suspended_card_is_listed_and_brought_back_from_home(make_app: C
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "s", "y", "minus", "q")
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert hidden(app) == ["mini/forward-closed-form", "mini/adaln-zero-gate"]
         await pilot.press("h")

@@ -11,6 +11,7 @@ from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.summary import SummaryScreen
+from tests.tui.conftest import settle
 
 
 def reviews(app: QuizApp) -> list[tuple[str, int]]:
@@ -35,12 +36,15 @@ async def test_review_three_cards_of_each_type_by_keys(make_app: Callable[..., Q
         key_points = app.screen.query_one("#key-points", SelectionList)
         assert key_points.option_count == 3
         await pilot.press("3")  # open: Good
+        await settle(pilot)
         assert "adaLN-Zero" in markdown_text(app, "#prompt")
         await pilot.press("c")  # choice: wrong pick reveals and suggests Again
         assert "✗" in markdown_text(app, "#choices")
         await pilot.press("enter")  # accept the suggestion
+        await settle(pilot)
         assert "**[a percentage]**" in markdown_text(app, "#prompt")  # cloze blank with its hint
         await pilot.press("space", "4")
+        await settle(pilot)
     assert reviews(app) == [
         ("mini/forward-closed-form", 3),
         ("mini/adaln-zero-gate", 1),
@@ -59,8 +63,10 @@ async def test_undo_removes_the_answer_and_shows_the_card_again(make_app: Callab
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "space", "3")
+        await settle(pilot)
         assert len(reviews(app)) == 1
         await pilot.press("u")
+        await settle(pilot)
         assert reviews(app) == []
         assert "q(xₜ|x₀)" in markdown_text(app, "#prompt")
 
@@ -69,10 +75,12 @@ async def test_multi_answer_choice_toggles_then_checks(make_app: Callable[..., Q
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "space", "4", "b", "space", "4", "space", "4")  # past three cards (c2 held back)
+        await settle(pilot)
         assert "select all that apply" in markdown_text(app, "#prompt")
         await pilot.press("a", "b")
         assert "▸" in markdown_text(app, "#choices")
         await pilot.press("space", "enter")
+        await settle(pilot)
     assert reviews(app)[-1] == ("mini/select-all-efficient", 3)
 
 
@@ -80,6 +88,7 @@ async def test_session_ends_with_a_summary_then_home(make_app: Callable[..., Qui
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "space", "1", "q")
+        await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert app.screen.summary.reviewed == 1 and app.screen.summary.topics_missed == [("diffusion/mini/forward", 1)]
         await pilot.press("enter")
@@ -96,13 +105,17 @@ async def test_suspend_and_bury_take_the_card_out_and_undo_brings_it_back(make_a
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "s", "y")
+        await settle(pilot)
         assert "adaLN-Zero" in markdown_text(app, "#prompt")
         assert hidden(app) == ["mini/forward-closed-form"]
         await pilot.press("minus")
+        await settle(pilot)
         assert hidden(app) == ["mini/forward-closed-form", "mini/adaln-zero-gate"]
         await pilot.press("u")
+        await settle(pilot)
         assert "adaLN-Zero" in markdown_text(app, "#prompt") and hidden(app) == ["mini/forward-closed-form"]
         await pilot.press("u")
+        await settle(pilot)
         assert "q(xₜ|x₀)" in markdown_text(app, "#prompt") and hidden(app) == []
 
 
@@ -114,6 +127,7 @@ async def test_review_started_for_a_deck_goes_home_when_done(make_app: Callable[
         await pilot.press("q")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter", "space", "3", "q")
+        await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
@@ -136,6 +150,7 @@ async def test_an_undo_made_stale_by_another_window_is_dropped(make_app: Callabl
         await pilot.press("r", "space", "3")  # forward-closed-form, Good
         await pilot.press("minus")  # bury adaln-zero-gate
         await pilot.press("space", "4")  # the cloze, Easy
+        await settle(pilot)
         other_db = open_database(app.library.db.path)
         other = ReviewScheduler(
             other_db, SchedulerSettings(fuzz=False), ReviewSettings(), now=app.library.scheduler.now
@@ -146,9 +161,12 @@ async def test_an_undo_made_stale_by_another_window_is_dropped(make_app: Callabl
         other.answer(cloze_id, Grade.Again)  # the other window answers the same card
         other_db.close()
         await pilot.press("u")
+        await settle(pilot)
         assert "answered again since" in str(list(app._notifications)[-1].message)
         await pilot.press("u")  # the bury before it is undone, not the stale answer again
+        await settle(pilot)
         assert "adaLN-Zero" in markdown_text(app, "#prompt") and hidden(app) == []
         await pilot.press("u")
+        await settle(pilot)
         assert "q(xₜ|x₀)" in markdown_text(app, "#prompt")
     assert reviews(app) == [("mini/cfg-formula#c1", 4), ("mini/cfg-formula#c1", 1)]

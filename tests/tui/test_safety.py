@@ -8,23 +8,30 @@ from pathlib import Path
 
 from textual.widgets import Markdown
 
+from quizapp.scheduling import ReviewScheduler
 from quizapp.tui.app import QuizApp
+from tests.tui.conftest import settle
 
 
 async def test_answer_on_a_read_only_database_says_not_saved_and_can_be_retried(
     make_app: Callable[..., QuizApp],
 ) -> None:
     app = make_app()
-    conn = app.library.db.conn
-    conn.execute("PRAGMA query_only = ON")  # SQLite refuses every write, as on a read-only disk
+
+    def refuse_writes(on: bool) -> Callable[[ReviewScheduler], object]:
+        """SQLite refuses every write of the connection answers go through, as on a read-only disk."""
+        return lambda scheduler: scheduler.db.conn.execute(f"PRAGMA query_only = {int(on)}")
+
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.scheduler_thread.run(refuse_writes(True))
         await pilot.press("r", "space", "3")
-        await pilot.pause()
+        await settle(pilot)
         assert any("not saved" in (n.title or "") for n in app._notifications)
         assert "q(xₜ|x₀)" in re.sub(r"\\(.)", r"\1", app.screen.query_one("#prompt", Markdown).source)  # card kept
-        conn.execute("PRAGMA query_only = OFF")  # writable again: the same key saves the answer
+        await app.scheduler_thread.run(refuse_writes(False))  # writable again: the same key saves the answer
         await pilot.press("3")
-    assert conn.execute("SELECT count(*) FROM review").fetchone() == (1,)
+        await settle(pilot)
+    assert app.library.db.conn.execute("SELECT count(*) FROM review").fetchone() == (1,)
 
 
 async def test_deck_text_is_never_markup(make_app: Callable[..., QuizApp], deck_dir: Path) -> None:

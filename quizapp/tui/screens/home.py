@@ -9,7 +9,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.errors import QuizError
 from quizapp.library import Library
+from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.hidden import HiddenScreen
 from quizapp.tui.screens.review import ReviewScreen
 
@@ -24,9 +26,10 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, scheduler_thread: SchedulerThread) -> None:
         super().__init__()
         self.library = library
+        self.scheduler_thread = scheduler_thread
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -48,10 +51,19 @@ class HomeScreen(Screen[None]):
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        """Re-read the counts (after a session, or when the day has turned)."""
+        """Re-read the counts (after a session, or when the day has turned); a database that cannot be
+        read is reported and the counts last shown stay."""
+        try:
+            self._show_counts()
+        except QuizError as e:
+            self.notify(e.message, title=e.title, severity="error", timeout=15, markup=False)
+
+    def _show_counts(self) -> None:
         scheduler = self.library.scheduler
         decks = self.library.decks
         counts = scheduler.deck_counts([d.id for d in decks])
+        due = scheduler.remaining([d.id for d in decks])  # the new-card limit is shared, not per deck
+        reviewed, new_left = scheduler.reviewed_today(), scheduler.new_left_today()
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -67,14 +79,9 @@ class HomeScreen(Screen[None]):
             )
         if decks:
             table.move_cursor(row=min(row, len(decks) - 1))
-        due = scheduler.remaining([d.id for d in decks])  # the new-card limit is shared, not per deck
         today = self.query_one("#today", Static)
         today.update(
-            Content.assemble(
-                ("Today ", "bold"),
-                f"{scheduler.reviewed_today()} reviewed · {due} to go · ",
-                f"{scheduler.new_left_today()} new cards left",
-            )
+            Content.assemble(("Today ", "bold"), f"{reviewed} reviewed · {due} to go · {new_left} new cards left")
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -89,10 +96,12 @@ class HomeScreen(Screen[None]):
 
     def _review_deck(self, deck_id: str) -> None:
         title = next(d.title for d in self.library.decks if d.id == deck_id)
-        self.app.push_screen(ReviewScreen(self.library, [deck_id], title))
+        self.app.push_screen(ReviewScreen(self.library, self.scheduler_thread, [deck_id], title))
 
     def action_review_all(self) -> None:
-        self.app.push_screen(ReviewScreen(self.library, [d.id for d in self.library.decks], "All decks"))
+        self.app.push_screen(
+            ReviewScreen(self.library, self.scheduler_thread, [d.id for d in self.library.decks], "All decks")
+        )
 
     def action_hidden(self) -> None:
         self.app.push_screen(HiddenScreen(self.library))

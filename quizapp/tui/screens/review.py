@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Markdown, ProgressBar, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -18,17 +23,22 @@ from quizapp.decks.questions import StoredChoice
 from quizapp.errors import QuizError
 from quizapp.library import Library
 from quizapp.mathtext import render_plain_math
-from quizapp.scheduling import Grade, StudyCard, UndoExpired
+from quizapp.scheduling import AnswerResult, Grade, ReviewScheduler, StudyCard, UndoExpired
 from quizapp.session import Answered, Hidden, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
 from quizapp.tui.messages import HomeWanted
+from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.screens.summary import SummaryScreen
+
+T = TypeVar("T")
 
 PAST = {"suspend": "suspended", "bury": "buried"}
 MAX_KEY_POINTS = 40  # a checklist of thousands would take seconds to build; a real one has 3-6
 MAX_KEY_POINT_CHARS = 500
+WAITING_NOTICE_AFTER = 0.3  # seconds: a write takes milliseconds unless another window holds the lock
+WAITING_NOTICE = "waiting for the other window…"
 STATE_NAMES = {
     CardState.New: "new",
     CardState.Learning: "learning",
@@ -54,6 +64,14 @@ def format_interval(delta: timedelta) -> str:
     return f"{days / 365:.1f}y"
 
 
+@dataclass(frozen=True)
+class NextUp:
+    """What a write leaves to show: a card (None when nothing is due) and how many are still due today."""
+
+    card: StudyCard | None
+    remaining: int
+
+
 class ReviewScreen(Screen[None]):
     """A review session over some decks (and optionally one topic)."""
 
@@ -71,19 +89,36 @@ class ReviewScreen(Screen[None]):
         Binding("q,escape", "back", "Back"),
     ]
 
-    def __init__(self, library: Library, deck_ids: Sequence[str], title: str, topic: str | None = None) -> None:
+    card: reactive[StudyCard | None] = reactive(None, always_update=True, bindings=True, repaint=False, init=False)
+    """The card shown, question side first; None before the first one and once the session is over."""
+    revealed: reactive[bool] = reactive(False, bindings=True, repaint=False, init=False)
+    """Whether the answer side of the card is shown."""
+    picked: reactive[frozenset[int]] = reactive(frozenset(), repaint=False, init=False)
+    """The choices marked on a choice card, by index."""
+    suggested: reactive[Grade | None] = reactive(None, repaint=False, init=False)
+    """What Enter grades on a revealed choice card: Good after a right pick, Again after a wrong one."""
+    waiting: reactive[bool] = reactive(False, repaint=False, init=False)
+    """A write has taken long enough to say so: another window holds the database's write lock."""
+
+    def __init__(
+        self,
+        library: Library,
+        scheduler_thread: SchedulerThread,
+        deck_ids: Sequence[str],
+        title: str,
+        topic: str | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
-        self.scheduler = library.scheduler
+        self.scheduler = library.scheduler  # on the event loop: the first card, the intervals, the clock
+        self.scheduler_thread = scheduler_thread  # the writes, and the reads that follow them
         self.deck_ids = list(deck_ids)
         self.topic = topic
         self.session_title = title if not topic else f"{title} · {topic}"
         self.session = Session(started=self.scheduler.now())
-        self.card: StudyCard | None = None
-        self.revealed = False
-        self.picked: frozenset[int] = frozenset()
-        self.suggested: Grade | None = None
         self.shown_at = 0.0
+        self.writing = False  # a write is under way on the scheduler thread
+        self.held: list[str] = []  # the actions of keys pressed meanwhile, run once it is done
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-title")
@@ -100,23 +135,42 @@ class ReviewScreen(Screen[None]):
         yield Static(id="grade-bar")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.query_one("#session-title", Static).update(Content.assemble(("Review · ", "bold"), self.session_title))
-        await self.show_next()
+        try:
+            first = self.next_up(self.scheduler)  # in WAL mode a read never waits for a writer
+        except QuizError as e:
+            self.app.notify(e.message, title=e.title, severity="error", timeout=15, markup=False)
+            self.app.post_message(HomeWanted())
+            return
+        self.show(first)
 
-    # --- showing cards -----------------------------------------------------------------
+    # --- what is shown -----------------------------------------------------------------
 
-    async def show_next(self) -> None:
-        """Fetch and show the next due card, or the summary when there is none."""
-        card = self.scheduler.next_card(self.deck_ids, self.topic)
-        if card is None:
+    def next_up(self, scheduler: ReviewScheduler) -> NextUp:
+        """The next due card and the count still due, read with `scheduler` (on the thread it belongs to)."""
+        card = scheduler.next_card(self.deck_ids, self.topic)
+        return NextUp(card, scheduler.remaining(self.deck_ids, self.topic) if card else 0)
+
+    def show(self, next_up: NextUp) -> None:
+        """Show a card question side up, or the summary when there is none."""
+        if next_up.card is None:
             self.finish(queue_empty=True)
             return
-        await self.show_card(card)
+        done = len(self.session.answers)
+        self.query_one(ProgressBar).update(total=max(done + next_up.remaining, 1), progress=done)
+        # A card starts unrevealed with nothing picked; set quietly, as the card's watcher draws it all.
+        self.set_reactive(ReviewScreen.revealed, False)
+        self.set_reactive(ReviewScreen.picked, frozenset())
+        self.set_reactive(ReviewScreen.suggested, None)
+        self.shown_at = time.monotonic()
+        self.card = next_up.card
 
-    async def show_card(self, card: StudyCard) -> None:
-        """Show the question side of `card`."""
-        self.card, self.revealed, self.picked, self.suggested = card, False, frozenset(), None
+    async def watch_card(self, card: StudyCard | None) -> None:
+        """Draw the question side of a new card."""
+        if card is None or card is not self.card:  # the session is over, or a later card is on its way
+            self.update_grade_bar()
+            return
         question = card.question
         level = f" · level {question.level}" if question.level else ""
         self.query_one("#card-meta", Static).update(
@@ -132,22 +186,16 @@ class ReviewScreen(Screen[None]):
         card_view.scroll_home(animate=False)
         self.call_after_refresh(card_view.scroll_home, animate=False)  # after the new card's layout
         card_view.focus()
-        self.update_progress()
         self.update_grade_bar()
-        self.refresh_bindings()
-        self.shown_at = time.monotonic()
 
-    async def reveal(self) -> None:
-        """Show the answer side."""
+    async def watch_revealed(self) -> None:
+        """Draw the answer side (a new card hides it: see `watch_card`)."""
         card = self.card
-        if card is None or self.revealed:
+        if card is None or not self.revealed:  # a new card came meanwhile: its watcher draws it
             return
-        self.revealed = True
         question = card.question
         if isinstance(question, StoredChoice):
             await self.query_one("#choices", Markdown).update(faces.choice_list(question, self.picked, revealed=True))
-            if self.picked:
-                self.suggested = Grade.Good if faces.grade_is_right(question, self.picked) else Grade.Again
         await self.query_one("#answer", Markdown).update(faces.back(question, card.cloze))
         key_points = self.query_one("#key-points", SelectionList)
         key_points.clear_options()
@@ -161,23 +209,31 @@ class ReviewScreen(Screen[None]):
         if not isinstance(question, StoredChoice):  # a choice card keeps its prompt and marked choices in view
             self.call_after_refresh(self._scroll_to_answer, card.id)
         self.update_grade_bar()
-        self.refresh_bindings()
+
+    async def watch_picked(self, picked: frozenset[int]) -> None:
+        """Mark the picks of a multi-answer card before its reveal (the answer side shows them after)."""
+        card = self.card
+        if card is not None and isinstance(card.question, StoredChoice) and not self.revealed:
+            await self.query_one("#choices", Markdown).update(faces.choice_list(card.question, picked, revealed=False))
+
+    def watch_suggested(self) -> None:
+        self.update_grade_bar()
+
+    def watch_waiting(self) -> None:
+        self.update_grade_bar()
 
     def _scroll_to_answer(self, card_id: int) -> None:
         """Bring the answer to the top, unless the user has already moved on to another card."""
         if self.card is not None and self.card.id == card_id and self.revealed:
             self.query_one("#card", VerticalScroll).scroll_to_widget(self.query_one("#back"), top=True, animate=False)
 
-    def update_progress(self) -> None:
-        """Answered so far against answered plus what is still due today."""
-        remaining = self.scheduler.remaining(self.deck_ids, self.topic)
-        done = len(self.session.answers)
-        self.query_one(ProgressBar).update(total=max(done + remaining, 1), progress=done)
-
     def update_grade_bar(self) -> None:
-        """Before the reveal: how to reveal; after: each grade with its next interval."""
+        """Before the reveal: how to reveal; after: each grade with its next interval; during a long write: why."""
         bar = self.query_one("#grade-bar", Static)
         card = self.card
+        if self.waiting:
+            bar.update(Content.styled(WAITING_NOTICE, "bold"))
+            return
         if card is None:
             bar.update("")
             return
@@ -217,65 +273,142 @@ class ReviewScreen(Screen[None]):
             return card is not None
         return True
 
+    # --- writes ------------------------------------------------------------------------
+
+    def write(
+        self,
+        job: Callable[[ReviewScheduler], T],
+        then: Callable[[T], None],
+        failed: Callable[[QuizError], None],
+    ) -> None:
+        """Run `job` (a write and the reads after it) on the scheduler thread, then `then` with its result
+        on the event loop, or `failed` with the QuizError it raised. One write at a time: a second one
+        could only come from a key pressed twice."""
+        if self.writing:
+            return
+        self.writing = True
+        self._write(job, then, failed)
+
+    @work(group="writes")
+    async def _write(
+        self,
+        job: Callable[[ReviewScheduler], T],
+        then: Callable[[T], None],
+        failed: Callable[[QuizError], None],
+    ) -> None:
+        notice = self.set_timer(WAITING_NOTICE_AFTER, self._say_waiting)
+        try:
+            result = await self.scheduler_thread.run(job)
+        except QuizError as e:
+            self._written(notice)
+            self.held.clear()  # typed for a card that did not move on: the user reads the error first
+            failed(e)
+            return
+        self._written(notice)
+        then(result)
+        while self.held and not self.writing and self.is_current:
+            await self.run_action(self.held.pop(0))
+        if not self.writing:  # else a replayed key started another write: the rest wait for that one
+            self.held.clear()
+
+    def _say_waiting(self) -> None:
+        self.waiting = True
+
+    def _written(self, notice: Timer) -> None:
+        """The write is over (not called when the worker is cancelled: the screen is then going away)."""
+        notice.stop()
+        self.writing = False
+        self.waiting = False
+
+    def on_key(self, event: events.Key) -> None:
+        """During a write, this screen's keys wait for it, and then act in order on what it left on screen,
+        as keys typed ahead always have. A grade is dropped: it was meant for the card being answered."""
+        action = ACTION_OF_KEY.get(event.key)
+        if not self.writing or action is None:
+            return
+        event.stop()
+        event.prevent_default()
+        if not action.startswith(GRADING):
+            self.held.append(action)
+
     # --- actions -----------------------------------------------------------------------
 
-    async def action_reveal(self) -> None:
-        await self.reveal()
+    def reveal(self) -> None:
+        """Turn the card over; the picks of a choice card suggest a grade."""
+        card = self.card
+        if card is None or self.revealed:
+            return
+        if isinstance(card.question, StoredChoice) and self.picked:
+            self.suggested = Grade.Good if faces.grade_is_right(card.question, self.picked) else Grade.Again
+        self.revealed = True
 
-    async def action_accept(self) -> None:
+    def action_reveal(self) -> None:
+        self.reveal()
+
+    def action_accept(self) -> None:
         if not self.revealed:
-            await self.reveal()
+            self.reveal()
         elif self.suggested is not None:
-            await self.action_grade(int(self.suggested))
+            self.action_grade(int(self.suggested))
 
-    async def action_pick(self, index: int) -> None:
+    def action_pick(self, index: int) -> None:
         card = self.card
         if card is None or self.revealed or not isinstance(card.question, StoredChoice):
             return
-        question = card.question
-        if len(question.correct_set) > 1:
+        if len(card.question.correct_set) > 1:
             self.picked = self.picked ^ {index}
-            await self.query_one("#choices", Markdown).update(faces.choice_list(question, self.picked, revealed=False))
         else:
             self.picked = frozenset({index})
-            await self.reveal()
+            self.reveal()
 
-    async def action_grade(self, grade: int) -> None:
+    def action_grade(self, grade: int) -> None:
         card = self.card
         if card is None or not self.revealed:
             return
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
-        try:
-            result = self.scheduler.answer(card.id, Grade(grade), duration_ms)
-        except QuizError as e:
+
+        def answer(scheduler: ReviewScheduler) -> tuple[AnswerResult, NextUp]:
+            return scheduler.answer(card.id, Grade(grade), duration_ms), self.next_up(scheduler)
+
+        def answered(done: tuple[AnswerResult, NextUp]) -> None:
+            result, next_up = done
+            self.session.record(Answered(result.review_id, card.id, card.topic, grade))
+            self.show(next_up)
+
+        def failed(e: QuizError) -> None:
             retry = "" if self.library.db.read_only else f"\nThe card stays here: press {grade} again to retry."
             self.notify(f"{e.message}{retry}", title="Answer not saved", severity="error", timeout=10, markup=False)
-            return
-        self.session.record(Answered(result.review_id, card.id, card.topic, grade))
-        await self.show_next()
 
-    async def action_undo(self) -> None:
+        self.write(answer, answered, failed)
+
+    def action_undo(self) -> None:
         last = self.session.last
         if last is None:
             return
-        try:
+
+        def undo(scheduler: ReviewScheduler) -> NextUp:
             if isinstance(last, Answered):
-                card_id = self.scheduler.undo(last.review_id)
+                card_id = scheduler.undo(last.review_id)
             else:
-                self.scheduler.unhide(last.card_id)
+                scheduler.unhide(last.card_id)
                 card_id = last.card_id
-        except UndoExpired as e:  # stale for good: drop it, so `u` reaches the actions before it
+            return NextUp(scheduler.card(card_id), scheduler.remaining(self.deck_ids, self.topic))
+
+        def undone(next_up: NextUp) -> None:
             self.session.pop_last()
-            earlier = " Press u again to undo the action before it." if self.session.last else ""
-            self.notify(e.message + earlier, title="Undo", severity="error", markup=False)
-            self.refresh_bindings()
-            return
-        except QuizError as e:  # e.g. the database is locked: the same undo may work on the next try
-            self.notify(e.message, title="Undo", severity="error", markup=False)
-            return
-        self.session.pop_last()
-        self.notify("Answer undone" if isinstance(last, Answered) else "The card is back in the queue", timeout=2)
-        await self.show_card(self.scheduler.card(card_id))
+            self.notify("Answer undone" if isinstance(last, Answered) else "The card is back in the queue", timeout=2)
+            self.show(next_up)
+
+        def failed(e: QuizError) -> None:
+            if isinstance(e, UndoExpired):  # stale for good: drop it, so `u` reaches the actions before it
+                self.session.pop_last()
+                earlier = " Press u again to undo the action before it." if self.session.last else ""
+                self.notify(e.message + earlier, title="Undo", severity="error", markup=False)
+                self.refresh_bindings()
+            else:  # e.g. the database is locked: the same undo may work on the next try
+                self.notify(e.message, title="Undo", severity="error", markup=False)
+
+        self.write(undo, undone, failed)
 
     def action_suspend(self) -> None:
         """Suspend after a yes: a suspended card stays out until brought back (home → h)."""
@@ -283,30 +416,36 @@ class ReviewScreen(Screen[None]):
         if card is None:
             return
 
-        async def answered(yes: bool | None) -> None:
+        def answered(yes: bool | None) -> None:
             if yes and self.card is not None and self.card.id == card.id:
-                await self._hide("suspend")
+                self._hide("suspend")
 
         detail = "It stays out of every review until you bring it back (home: h, or `quizapp unsuspend`)."
         self.app.push_screen(ConfirmScreen(f"Suspend {card.uid}?", detail), answered)
 
-    async def action_bury(self) -> None:
-        await self._hide("bury")
+    def action_bury(self) -> None:
+        self._hide("bury")
 
-    async def _hide(self, how: str) -> None:
+    def _hide(self, how: str) -> None:
         """Suspend or bury the current card (undoable with `u`)."""
         card = self.card
         if card is None:
             return
-        try:
-            (self.scheduler.suspend if how == "suspend" else self.scheduler.bury)(card.id)
-        except QuizError as e:
+
+        def hide(scheduler: ReviewScheduler) -> NextUp:
+            (scheduler.suspend if how == "suspend" else scheduler.bury)(card.id)
+            return self.next_up(scheduler)
+
+        def hidden(next_up: NextUp) -> None:
+            self.session.record(Hidden(card.id, how))
+            until = "" if how == "suspend" else " until tomorrow"
+            self.notify(f"{PAST[how].capitalize()} {card.uid}{until} (u to undo)", timeout=3, markup=False)
+            self.show(next_up)
+
+        def failed(e: QuizError) -> None:
             self.notify(e.message, title=f"Not {PAST[how]}", severity="error", markup=False)
-            return
-        self.session.record(Hidden(card.id, how))
-        until = "" if how == "suspend" else " until tomorrow"
-        self.notify(f"{PAST[how].capitalize()} {card.uid}{until} (u to undo)", timeout=3, markup=False)
-        await self.show_next()
+
+        self.write(hide, hidden, failed)
 
     def action_back(self) -> None:
         self.finish()
@@ -314,6 +453,7 @@ class ReviewScreen(Screen[None]):
     def finish(self, *, queue_empty: bool = False) -> None:
         """End the session: show the summary if anything was answered, then go home."""
         self.card = None
+        self.held.clear()
         summary = self.session.summary(self.scheduler.now())
         if summary.reviewed:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
@@ -321,3 +461,7 @@ class ReviewScreen(Screen[None]):
             self.app.post_message(HomeWanted())
             if queue_empty:
                 self.app.notify("Nothing due here right now.", timeout=3)
+
+
+ACTION_OF_KEY = {key: b.action for b in ReviewScreen.BINDINGS if isinstance(b, Binding) for key in b.key.split(",")}
+GRADING = ("grade", "accept")  # what a number, or Enter on a revealed card, does
