@@ -25,13 +25,13 @@ from pathlib import Path
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day
 from quizapp.memory import NEW, StudyDayFsrs
-from quizapp.scheduling import stored_state
+from quizapp.scheduling import stored_state, utc_offset_minutes
 from quizapp.store.connection import to_db
-from quizapp.store.queue import LOG_ANSWER, LOGGED_AFTER, SET_CARD_STATE, answer_log
+from quizapp.store.queue import LOG_ANSWER, LOGGED_AFTER, SET_CARD_STATE, answer_kind, answer_log
 from quizapp.store.states import CardState
 
 Log = dict[str, object]  # LOG_ANSWER's parameters: a review row, by column name
-ACTIVE_CARDS = "SELECT id FROM card WHERE retired = 0 ORDER BY id"
+ACTIVE_CARDS = "SELECT id, cloze FROM card WHERE retired = 0 ORDER BY id"
 
 
 def session_start(memory: StudyDayFsrs, day: date, seed: int) -> datetime:
@@ -41,22 +41,43 @@ def session_start(memory: StudyDayFsrs, day: date, seed: int) -> datetime:
 
 
 def card_history(
-    memory: StudyDayFsrs, rng: random.Random, card_id: int, start: datetime, end: datetime, seed: int
+    memory: StudyDayFsrs,
+    rng: random.Random,
+    card_id: int,
+    start: datetime,
+    end: datetime,
+    seed: int,
+    cloze: int | None = None,
 ) -> list[Log]:
-    """Every review of one card introduced at `start`, up to `end`."""
+    """Every review of one card introduced at `start`, up to `end`, logged as the app logs an answer
+    without marks (no key points, nothing picked)."""
     hardness = rng.lognormvariate(0, 0.5)
     card = NEW
     now = start
     logs: list[Log] = []
     while now <= end:
         first = not logs
-        p = 0.6 if first else (memory.retrievability(card_id, card, now) or 0.0) ** hardness
+        recall = memory.retrievability(card_id, card, now)
+        p = 0.6 if first else (recall or 0.0) ** hardness
         grade = rng.choices((2, 3, 4), weights=(15, 75, 10))[0] if rng.random() < p else 1
         before = card
         card = memory.answer(card_id, before, grade, now)
         assert card.due is not None
         duration_ms = rng.randint(4_000, 90_000)
-        logs.append(answer_log(card_id, grade, to_db(now), duration_ms, stored_state(before), stored_state(card)))
+        log = answer_log(
+            card_id,
+            grade,
+            to_db(now),
+            duration_ms,
+            stored_state(before),
+            stored_state(card),
+            kind=answer_kind(before.state),
+            utc_offset_minutes=utc_offset_minutes(now, memory.tz),
+            retrievability=recall,
+            elapsed_days=memory.elapsed_days(before, now),
+            cloze=cloze,
+        )
+        logs.append(log)
         if card.state != CardState.Review:  # a (re)learning step, minutes later in the same session
             now = max(now, card.due) + timedelta(minutes=rng.uniform(0, 5))
         else:
@@ -66,16 +87,16 @@ def card_history(
     return logs
 
 
-def histories(card_ids: list[int], logs: int, days: int, end: datetime, seed: int) -> Iterator[list[Log]]:
-    """Cards' histories in random card order, until `logs` reviews were made in all."""
+def histories(cards: dict[int, int | None], logs: int, days: int, end: datetime, seed: int) -> Iterator[list[Log]]:
+    """Cards' histories (`cards`: id → cloze number) in random card order, until `logs` reviews were made in all."""
     rng = random.Random(seed)
     memory = StudyDayFsrs(SchedulerSettings(), ReviewSettings().day_start_hour)
-    order = card_ids[:]
+    order = list(cards)
     rng.shuffle(order)
     made = 0
     for card_id in order:
         start = end - timedelta(days=days * rng.random())
-        card_logs = card_history(memory, rng, card_id, start, end, seed)[: logs - made]
+        card_logs = card_history(memory, rng, card_id, start, end, seed, cards[card_id])[: logs - made]
         made += len(card_logs)
         yield card_logs
         if made >= logs:
@@ -90,10 +111,10 @@ def fill(db: Path, logs: int, days: int = 365, seed: int = 7, end: datetime | No
     end = end or datetime.now(UTC) - timedelta(days=1)
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")  # generating data: durability does not matter here
-    card_ids = [card_id for (card_id,) in conn.execute(ACTIVE_CARDS)]
+    cards = dict(conn.execute(ACTIVE_CARDS).fetchall())
     written = 0
     conn.execute("BEGIN")
-    for card_logs in histories(card_ids, logs, days, end, seed):
+    for card_logs in histories(cards, logs, days, end, seed):
         if not card_logs:
             continue
         conn.executemany(LOG_ANSWER, card_logs)

@@ -91,9 +91,8 @@ class StudyDayFsrs:
         """
         if before.state == CardState.New:
             return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
-        last = before.last_review
-        if last is not None:
-            last = now - timedelta(days=study_days_between(last, now, self.day_start_hour, self.tz))
+        elapsed = self.elapsed_days(before, now)
+        last = None if elapsed is None else now - timedelta(days=elapsed)
         return fsrs.Card(
             card_id=card_id,
             state=fsrs.State(int(before.state)),
@@ -132,6 +131,12 @@ class StudyDayFsrs:
             else:
                 waits[grade] = after.due - now
         return waits
+
+    def elapsed_days(self, card: MemoryState, now: datetime) -> int | None:
+        """Study days since the card's last review, as FSRS is told (None for a card never reviewed)."""
+        if card.last_review is None:
+            return None
+        return study_days_between(card.last_review, now, self.day_start_hour, self.tz)
 
     def retrievability(self, card_id: int, card: MemoryState, now: datetime) -> float | None:
         """The probability of recall FSRS predicts at `now` (None for a card never reviewed)."""

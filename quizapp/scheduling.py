@@ -64,6 +64,21 @@ class StudyCard:
     last_review: datetime | None
 
 
+def utc_offset_minutes(moment: datetime, tz: tzinfo | None) -> int:
+    """The UTC offset, in minutes, of the local time zone at `moment` (`tz` None means the system's zone)."""
+    offset = (moment.astimezone(tz) if tz is not None else moment.astimezone()).utcoffset()
+    assert offset is not None  # astimezone gives an aware datetime
+    return int(offset.total_seconds()) // 60
+
+
+@dataclass(frozen=True)
+class AnswerMarks:
+    """What the candidate recalled or picked in one answer, kept with the review for the reports."""
+
+    key_points: tuple[bool, ...] = ()  # per key point of the question, in order: recalled or not
+    picked: frozenset[int] | None = None  # a choice answer: the options picked (0-based)
+
+
 @dataclass(frozen=True)
 class AnswerResult:
     """What an answer did: the log written and the card's new state."""
@@ -247,26 +262,48 @@ class ReviewScheduler:
         waits = self.memory.preview(card.id, _memory(card), self.now())
         return {grade: waits[int(grade)] for grade in Grade}
 
-    def answer(self, card_id: int, grade: Grade, duration_ms: int | None = None) -> AnswerResult:
-        """Apply `grade` to the card as stored now, and store the new state and its log atomically.
+    def answer(
+        self, card_id: int, grade: Grade, duration_ms: int | None = None, marks: AnswerMarks | None = None
+    ) -> AnswerResult:
+        """Apply `grade` to the card as stored now, and store the new state, its log and `marks` atomically.
+
+        The log also keeps what the reports need: FSRS's predicted recall just before the answer and the
+        study days since the last review (both None for a new card), the local UTC offset, the answer's
+        kind, the card's cloze number, and `marks` (a row per key point, the options picked).
 
         Raises:
             QuizError: if the card no longer exists.
             StorageError: if the database cannot be written.
         """
         now = self.now()
+        marks = marks or AnswerMarks()
         with self.db.write() as conn:
-            row = named(conn).execute(queue.CARD_MEMORY, {"id": card_id}).fetchone()
+            row = named(conn).execute(queue.CARD_TO_ANSWER, {"id": card_id}).fetchone()
             if row is None:
                 raise QuizError(f"card {card_id} no longer exists")
             before = queue.memory_of(row)
-            after = self.memory.answer(card_id, memory_state(before), int(grade), now)
+            memory = memory_state(before)
+            after = self.memory.answer(card_id, memory, int(grade), now)
             assert after.due is not None
             stored = stored_state(after)
             conn.execute(queue.SET_CARD_STATE, {**stored, "id": card_id})
-            log = queue.answer_log(card_id, int(grade), to_db(now), duration_ms, before, stored)
+            log = queue.answer_log(
+                card_id,
+                int(grade),
+                to_db(now),
+                duration_ms,
+                before,
+                stored,
+                kind=queue.answer_kind(memory.state),
+                utc_offset_minutes=utc_offset_minutes(now, self.tz),
+                retrievability=self.memory.retrievability(card_id, memory, now),
+                elapsed_days=self.memory.elapsed_days(memory, now),
+                picked=marks.picked,
+                cloze=row["cloze"],
+            )
             logged = conn.execute(queue.LOG_ANSWER, log)
             assert logged.lastrowid is not None
+            conn.executemany(queue.LOG_KEY_POINT, queue.key_point_logs(logged.lastrowid, marks.key_points))
         return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due)
 
     def retrievability(self, card: StudyCard) -> float | None:
@@ -274,7 +311,7 @@ class ReviewScheduler:
         return self.memory.retrievability(card.id, _memory(card), self.now())
 
     def undo(self, review_id: int) -> int:
-        """Undo one answer: restore the card exactly as it was before and delete the log.
+        """Undo one answer: restore the card exactly as it was before and delete the log and its key points.
 
         Returns:
             The id of the card, to show it again.
@@ -292,6 +329,7 @@ class ReviewScheduler:
             if later:
                 raise UndoExpired("cannot undo: this card was answered again since (in another window?)")
             conn.execute(queue.SET_CARD_STATE, {**queue.memory_of(log), "id": card_id})
+            conn.execute(queue.DELETE_KEY_POINTS, {"review_id": review_id})
             conn.execute(queue.DELETE_ANSWER, {"review_id": review_id})
         return card_id
 

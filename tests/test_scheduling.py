@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import fsrs
+import pytest
 
 from quizapp.config import ReviewSettings, SchedulerSettings
-from quizapp.scheduling import Grade, ReviewScheduler
+from quizapp.scheduling import AnswerMarks, Grade, ReviewScheduler
+from quizapp.store import queue
 from quizapp.store.connection import from_db
+from quizapp.store.database import Database
 from quizapp.store.states import CardState
-from tests.conftest import Clock, fetch
+from tests.conftest import Clock, check_consistent, fetch
 
 
 def row(db, card_id: int):  # type: ignore[no-untyped-def]
@@ -174,3 +181,117 @@ def test_when_the_queue_is_empty_nothing_is_left_to_count(scheduler: ReviewSched
         answered += 1
     assert answered == 5  # 6 cards; one cloze deletion waits for tomorrow
     assert scheduler.remaining() == 0
+
+
+def card_id(db: Database, uid: str) -> int:
+    ((found,),) = fetch(db, "SELECT id FROM card WHERE uid = ?", uid)
+    return int(found)
+
+
+def key_points(db: Database) -> list[tuple[int, int, int]]:
+    return [tuple(r) for r in fetch(db, "SELECT review_id, point, recalled FROM review_key_point ORDER BY 1, 2")]
+
+
+def test_an_answer_keeps_its_key_points_picked_options_cloze_and_kind(scheduler: ReviewScheduler, db: Database) -> None:
+    cloze = card_id(db, "mini/cfg-formula#c1")
+    marked = scheduler.answer(cloze, Grade.Hard, 2000, AnswerMarks((True, False, True), frozenset({3, 0})))
+    plain = scheduler.answer(card_id(db, "mini/forward-closed-form"), Grade.Good)
+    first, second = logs(db)
+    assert (first.id, second.id) == (marked.review_id, plain.review_id)
+    assert (first.kind, first.picked, first.cloze, first.duration_ms) == ("learning", "[0, 3]", 1, 2000)
+    assert (first.retrievability, first.elapsed_days, first.utc_offset_minutes) == (None, None, 0)  # a new card
+    assert (second.kind, second.picked, second.cloze) == ("learning", None, None)
+    assert key_points(db) == [(marked.review_id, 0, 1), (marked.review_id, 1, 0), (marked.review_id, 2, 1)]
+
+
+def test_a_review_logs_the_recall_fsrs_predicted_after_the_study_days_since_the_last(
+    scheduler: ReviewScheduler, db: Database, clock: Clock
+) -> None:
+    card = card_id(db, "mini/forward-closed-form")
+    scheduler.answer(card, Grade.Good)
+    clock.advance(minutes=10)
+    scheduler.answer(card, Grade.Good)  # 12:10 on 2 March: graduates
+    stored = row(db, card)
+    assert stored.state == CardState.Review
+    clock.now = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)  # 3 study days later (day start 4 am), 2 days of 24 h
+    scheduler.answer(card, Grade.Good)
+    learning, step, review = logs(db)
+    assert (learning.elapsed_days, step.elapsed_days, review.elapsed_days) == (None, 0, 3)
+    assert (learning.kind, step.kind, review.kind) == ("learning", "learning", "review")
+    reference = fsrs.Card(
+        card_id=card,
+        state=fsrs.State.Review,
+        stability=stored.stability,
+        difficulty=stored.difficulty,
+        due=from_db(stored.due),
+        last_review=clock() - timedelta(days=3),
+    )
+    expected = fsrs.Scheduler(enable_fuzzing=False).get_card_retrievability(reference, clock())
+    assert review.retrievability == pytest.approx(expected, rel=1e-12) and review.retrievability < 0.95
+    assert step.retrievability is not None and step.retrievability == pytest.approx(1.0)  # same day
+
+
+def test_undo_deletes_the_key_points_of_the_answer_only(scheduler: ReviewScheduler, db: Database) -> None:
+    kept = scheduler.answer(card_id(db, "mini/adaln-zero-gate"), Grade.Good, marks=AnswerMarks((True, True)))
+    undone = scheduler.answer(card_id(db, "mini/forward-closed-form"), Grade.Again, None, AnswerMarks((False,)))
+    scheduler.undo(undone.review_id)
+    assert key_points(db) == [(kept.review_id, 0, 1), (kept.review_id, 1, 1)]
+    with db.write() as conn:  # any other deletion of a review takes its key points along (foreign keys are on)
+        conn.execute("DELETE FROM review WHERE id = ?", (kept.review_id,))
+    assert key_points(db) == []
+
+
+def test_an_answer_whose_key_points_fail_to_be_written_leaves_no_trace(
+    scheduler: ReviewScheduler, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = card_id(db, "mini/forward-closed-form")
+    before = row(db, card)
+    broken = queue.LOG_KEY_POINT.replace(":recalled", "NULL")
+    monkeypatch.setattr(queue, "LOG_KEY_POINT", broken)
+    with pytest.raises(sqlite3.IntegrityError):
+        scheduler.answer(card, Grade.Good, marks=AnswerMarks((True,)))
+    assert row(db, card) == before and logs(db) == [] and key_points(db) == []
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "offset"),
+    [
+        ("Asia/Shanghai", datetime(2026, 1, 15, 12, 0, tzinfo=UTC), 480),
+        ("Europe/Berlin", datetime(2026, 7, 15, 12, 0, tzinfo=UTC), 120),
+        ("Europe/Berlin", datetime(2026, 1, 15, 12, 0, tzinfo=UTC), 60),
+        ("Europe/Berlin", datetime(2026, 3, 29, 0, 59, tzinfo=UTC), 60),  # a minute before the clocks go forward
+        ("Europe/Berlin", datetime(2026, 3, 29, 1, 0, tzinfo=UTC), 120),
+    ],
+)
+def test_an_answer_logs_the_utc_offset_of_its_local_time(
+    db: Database, deck_dir: Path, clock: Clock, zone: str, moment: datetime, offset: int
+) -> None:
+    from quizapp.store.sync import sync_decks
+
+    sync_decks(db, [deck_dir], clock())
+    clock.now = moment
+    local = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=ZoneInfo(zone))
+    local.answer(card_id(db, "mini/forward-closed-form"), Grade.Good)
+    assert [log.utc_offset_minutes for log in logs(db)] == [offset]
+
+
+def test_a_simulated_history_logs_what_answers_log(
+    db: Database, deck_dir: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizapp.store.sync import sync_decks
+
+    sync_decks(db, [deck_dir], clock())
+    monkeypatch.setattr(sys, "path", [str(Path(__file__).parent.parent / "benchmarks"), *sys.path])
+    import history
+
+    written = history.fill(db.path, 1000, days=365, end=clock())  # every review of the 6 cards in a year
+    assert fetch(db, "SELECT count(*) AS n FROM review") == [(written,)] and written > 30
+    check_consistent(db.path)
+    wrong = fetch(
+        db,
+        "SELECT count(*) AS n FROM review WHERE kind != CASE WHEN state_before = 2 THEN 'review' ELSE 'learning' END"
+        " OR (elapsed_days IS NULL) != (state_before = 0) OR (retrievability IS NULL) != (state_before = 0)"
+        " OR utc_offset_minutes IS NULL OR cloze IS NOT (SELECT cloze FROM card WHERE id = review.card_id)",
+    )
+    assert wrong == [(0,)]
+    assert fetch(db, "SELECT count(DISTINCT cloze) AS n FROM review") == [(2,)]  # both cloze cards were reviewed

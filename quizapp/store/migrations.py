@@ -57,6 +57,50 @@ def _questions_stored_once(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE deck SET file_stat = ? WHERE id = ?", stats)
 
 
+_REVIEW_3_COLUMNS = (
+    "id, card_id, rating, reviewed_at, duration_ms, state_before, step_before, stability_before, difficulty_before,"
+    " due_before, last_review_before, state_after, step_after, stability_after, difficulty_after, due_after"
+)
+
+
+def _what_each_answer_missed(conn: sqlite3.Connection) -> None:
+    """Schema 4: a review also keeps what the reports need (the recall FSRS predicted, the study days since the
+    last review, the UTC offset of the answer, its kind, the options picked, the cloze number), and
+    `review_key_point` which key points were recalled.
+
+    `review` is rebuilt rather than altered: `kind` is NOT NULL without a default, which ADD COLUMN cannot
+    add. The old table is renamed out of the way first, so the new one's schema text is the one a new
+    database has (a table renamed into place is written `"review"`). Older answers get NULL in the new
+    columns but `kind`, which their state before tells (2 was Review).
+    """
+    conn.execute("ALTER TABLE review RENAME TO review_3")
+    conn.execute(
+        "CREATE TABLE review (id INTEGER NOT NULL, card_id INTEGER NOT NULL, rating INTEGER NOT NULL,"
+        " reviewed_at DATETIME NOT NULL, duration_ms INTEGER, state_before INTEGER NOT NULL, step_before INTEGER,"
+        " stability_before FLOAT, difficulty_before FLOAT, due_before DATETIME, last_review_before DATETIME,"
+        " state_after INTEGER NOT NULL, step_after INTEGER, stability_after FLOAT, difficulty_after FLOAT,"
+        " due_after DATETIME NOT NULL, retrievability FLOAT, elapsed_days INTEGER, utc_offset_minutes INTEGER,"
+        " kind VARCHAR NOT NULL, picked VARCHAR, cloze INTEGER, PRIMARY KEY (id),"
+        " FOREIGN KEY(card_id) REFERENCES card (id))"
+    )
+    conn.execute(
+        f"INSERT INTO review ({_REVIEW_3_COLUMNS}, kind) SELECT {_REVIEW_3_COLUMNS},"
+        " CASE WHEN state_before = 2 THEN 'review' ELSE 'learning' END FROM review_3 ORDER BY id"
+    )
+    conn.execute("DROP TABLE review_3")  # and its indexes
+    conn.execute("CREATE INDEX ix_review_card_id ON review (card_id)")
+    conn.execute("CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)")
+    conn.execute(
+        "CREATE TABLE review_key_point (review_id INTEGER NOT NULL, point INTEGER NOT NULL,"
+        " recalled BOOLEAN NOT NULL, PRIMARY KEY (review_id, point),"
+        " FOREIGN KEY(review_id) REFERENCES review (id) ON DELETE CASCADE)"
+    )
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
-MIGRATIONS: list[Migration] = [_stat_column_and_indexes_for_100k_cards, _questions_stored_once]
+MIGRATIONS: list[Migration] = [
+    _stat_column_and_indexes_for_100k_cards,
+    _questions_stored_once,
+    _what_each_answer_missed,
+]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -1,5 +1,5 @@
 """The queue's statements: the next card of each kind for a deck/topic filter, the counts of the home
-screen, the two writes of an answer and their undo, and taking a card out of the queue.
+screen, the writes of an answer and their undo, and taking a card out of the queue.
 
 Only SQL text and the names of its columns: which statement runs first, the daily limit of new cards
 and FSRS are the policy of `quizapp.scheduling`, so reports and practice modes can run these queries
@@ -9,7 +9,10 @@ from `CardState`, never as bare numbers.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection, Sequence
+from enum import StrEnum
 
 from quizapp.store.states import CardState
 
@@ -50,8 +53,8 @@ _FRESH = (
 )
 
 CARD_BY_ID = f"SELECT {CARD_COLUMNS} FROM card c WHERE c.id = :id"
-CARD_MEMORY = f"SELECT {_listed(MEMORY_COLUMNS)} FROM card WHERE id = :id"
-# The two writes of an answer, also used by benchmarks/history.py to write simulated histories.
+CARD_TO_ANSWER = f"SELECT cloze, {_listed(MEMORY_COLUMNS)} FROM card WHERE id = :id"
+# The writes of an answer, also used by benchmarks/history.py to write simulated histories.
 SET_CARD_STATE = f"UPDATE card SET ({_listed(MEMORY_COLUMNS)}) = ({_listed(MEMORY_COLUMNS, ':{}')}) WHERE id = :id"
 _LOG_COLUMNS = (
     "card_id",
@@ -60,12 +63,21 @@ _LOG_COLUMNS = (
     "duration_ms",
     *(f"{name}_before" for name in MEMORY_COLUMNS),
     *(f"{name}_after" for name in LOGGED_AFTER),
+    "retrievability",
+    "elapsed_days",
+    "utc_offset_minutes",
+    "kind",
+    "picked",
+    "cloze",
 )
 LOG_ANSWER = f"INSERT INTO review ({_listed(_LOG_COLUMNS)}) VALUES ({_listed(_LOG_COLUMNS, ':{}')})"
+LOG_KEY_POINT = "INSERT INTO review_key_point (review_id, point, recalled) VALUES (:review_id, :point, :recalled)"
 # Undoing an answer: the card's state before it (under the card's column names), whether the card was
-# answered again since, and the log itself.
+# answered again since, and the log itself with its key points (deleted here, not only by the cascade, so
+# a connection without `PRAGMA foreign_keys` leaves none behind).
 ANSWER_TO_UNDO = f"SELECT card_id, {_listed(MEMORY_COLUMNS, '{0}_before AS {0}')} FROM review WHERE id = :review_id"
 ANSWERED_SINCE = "SELECT 1 FROM review WHERE card_id = :card_id AND id > :review_id"
+DELETE_KEY_POINTS = "DELETE FROM review_key_point WHERE review_id = :review_id"
 DELETE_ANSWER = "DELETE FROM review WHERE id = :review_id"
 
 INTRODUCED_SINCE = (
@@ -76,6 +88,19 @@ REVIEWED_SINCE = "SELECT count(*) AS answers FROM review WHERE reviewed_at >= :d
 SUSPEND = "UPDATE card SET suspended = 1 WHERE id = :id"
 BURY = "UPDATE card SET buried_until = :until WHERE id = :id"
 UNHIDE = "UPDATE card SET suspended = 0, buried_until = NULL WHERE id = :id"
+
+
+class AnswerKind(StrEnum):
+    """What an answer was, as `review.kind` stores it: a step of (re)learning or a review of a card in
+    Review; drills, mock exams and manual reschedules will add their own."""
+
+    Learning = "learning"
+    Review = "review"
+
+
+def answer_kind(state_before: int) -> AnswerKind:
+    """The kind of a scheduled answer, from the card's state before it."""
+    return AnswerKind.Review if state_before == CardState.Review else AnswerKind.Learning
 
 
 def memory_of(row: sqlite3.Row) -> dict[str, object]:
@@ -90,8 +115,22 @@ def answer_log(
     duration_ms: int | None,
     before: dict[str, object],
     after: dict[str, object],
+    *,
+    kind: AnswerKind,
+    utc_offset_minutes: int | None,
+    retrievability: float | None = None,
+    elapsed_days: int | None = None,
+    picked: Collection[int] | None = None,
+    cloze: int | None = None,
 ) -> dict[str, object]:
-    """LOG_ANSWER's parameters, from the card's stored state (MEMORY_COLUMNS) before and after the answer."""
+    """LOG_ANSWER's parameters, from the card's stored state (MEMORY_COLUMNS) before and after the answer.
+
+    Args:
+        retrievability: FSRS's predicted recall just before the answer (None for a new card).
+        elapsed_days: study days since the card's previous review (None for a new card).
+        picked: the options picked in a choice answer, 0-based (stored as a sorted JSON list).
+        cloze: the card's cloze number, for a cloze card.
+    """
     return {
         "card_id": card_id,
         "rating": rating,
@@ -99,7 +138,18 @@ def answer_log(
         "duration_ms": duration_ms,
         **{f"{name}_before": before[name] for name in MEMORY_COLUMNS},
         **{f"{name}_after": after[name] for name in LOGGED_AFTER},
+        "retrievability": retrievability,
+        "elapsed_days": elapsed_days,
+        "utc_offset_minutes": utc_offset_minutes,
+        "kind": str(kind),
+        "picked": None if picked is None else json.dumps(sorted(picked)),
+        "cloze": cloze,
     }
+
+
+def key_point_logs(review_id: int, recalled: Sequence[bool]) -> list[dict[str, object]]:
+    """LOG_KEY_POINT's parameters: a row per key point of the question, numbered from 0 in its order."""
+    return [{"review_id": review_id, "point": point, "recalled": hit} for point, hit in enumerate(recalled)]
 
 
 class QueueQueries:

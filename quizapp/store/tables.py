@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from quizapp.store.states import CardState
@@ -86,7 +86,14 @@ class CardRow(SQLModel, table=True):
 
 
 class ReviewRow(SQLModel, table=True):
-    """One answer, with the card's state before (for undo) and after (for audits and reports)."""
+    """One answer, with the card's state before (for undo) and after (for audits and reports), and what the
+    reports need to know of it (schema 4).
+
+    The columns of schema 4 are NULL in the rows of older databases but `kind`, which schema 4 derived from
+    `state_before`: nothing else of those answers was recorded. A new answer always writes
+    `utc_offset_minutes`; `retrievability` and `elapsed_days` are NULL for a new card, `picked` for an answer
+    without a choice, `cloze` for a card that is not a cloze deletion.
+    """
 
     __tablename__ = "review"
     id: int | None = Field(default=None, primary_key=True)
@@ -105,6 +112,24 @@ class ReviewRow(SQLModel, table=True):
     stability_after: float | None = None
     difficulty_after: float | None = None
     due_after: datetime
+    retrievability: float | None = None  # FSRS's predicted recall just before the answer, in study days
+    elapsed_days: int | None = None  # study days since the card's previous review
+    utc_offset_minutes: int | None = None  # of the local time zone at the answer: its study day and hour
+    kind: str  # `queue.AnswerKind`: "learning" (New, Learning, Relearning before) or "review"
+    picked: str | None = None  # a choice answer: the options picked, a sorted JSON list of 0-based indices
+    cloze: int | None = None  # the card's cloze number
+
+
+class ReviewKeyPointRow(SQLModel, table=True):
+    """Whether the candidate recalled one key point of the question (`point`, 0-based, in the question's
+    order) in an answer given with its key points marked; deleted with its review."""
+
+    __tablename__ = "review_key_point"
+    review_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("review.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    point: int = Field(primary_key=True)
+    recalled: bool
 
 
 meta_table = Meta.__table__  # type: ignore[attr-defined]

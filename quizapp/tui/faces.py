@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from quizapp.decks import cloze
 from quizapp.decks.questions import StoredChoice, StoredCloze, StoredOpen, StoredQuestion
 from quizapp.east_asian import joins_without_space
-from quizapp.mathtext import render_math
+from quizapp.mathtext import render_math, render_plain_math
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 LETTERS = "abcdefgh"
+MAX_KEY_POINT_CHARS = 500
 # A line break after a possibly East Asian character, and the first character of the next line's text.
 _MAYBE_WIDE_BREAK = re.compile("(?<=[^\x00-\u10ff])\n(?=[ \t>]*([^\x00-\u10ff]))")
 _CONTAINER_PREFIX = re.compile("[ \t>]*")
@@ -151,6 +152,27 @@ def extras(question: StoredQuestion) -> str:
     if question.references:
         parts.append("**References**\n\n" + "\n".join(f"- {r.strip()}" for r in question.references))
     return _markdown("\n\n".join(parts))
+
+
+def key_point_list(key_points: tuple[str, ...], recalled: frozenset[int], limit: int) -> str:
+    """The key points as a checklist of plain lines: the letter that ticks each and [x] or [ ], so ticked
+    and unticked differ without colour. Beyond the letters, a point is listed without a key."""
+    lines = []
+    for index, point in enumerate(key_points[:limit]):
+        key = LETTERS[index] if index < len(LETTERS) else " "
+        mark = "[x]" if index in recalled else "[ ]"
+        lines.append(f"{key} {mark} {render_plain_math(point[:MAX_KEY_POINT_CHARS])}")
+    return "\n".join(lines)
+
+
+def suggested_by_key_points(recalled: int, total: int) -> int | None:
+    """The grade the share of key points recalled suggests: all → Good (3), at least half → Hard (2), fewer →
+    Again (1); nothing ticked yet → no suggestion. Easy stays the candidate's call."""
+    if total == 0 or recalled == 0:
+        return None
+    if recalled == total:
+        return 3
+    return 2 if 2 * recalled >= total else 1
 
 
 def grade_is_right(question: StoredChoice, picked: frozenset[int]) -> bool:

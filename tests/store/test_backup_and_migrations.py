@@ -166,3 +166,34 @@ def test_restore_over_a_database_names_the_backup_of_it(old_db: Path, capsys: py
     (saved,) = [p for p in backups(old_db) if p.name.endswith("before-restore.db")]
     out = capsys.readouterr().out
     assert out == f"restored {old_db} from {source}; the previous database was saved as {saved}\n"
+
+
+REVIEW_3_COLUMNS = (
+    "id, card_id, rating, reviewed_at, duration_ms, state_before, step_before, stability_before, difficulty_before,"
+    " due_before, last_review_before, state_after, step_after, stability_after, difficulty_after, due_after"
+)
+
+
+@pytest.mark.parametrize("schema", [1, 3])
+def test_schema_1_and_3_upgrade_to_4_keeping_every_review_and_telling_its_kind(old_db: Path, schema: int) -> None:
+    from quizapp.store.migrations import MIGRATIONS
+
+    if schema == 3:
+        assert migrate(old_db, 1, NOW, MIGRATIONS[:2]) == 3
+    with sqlite3.connect(old_db) as conn:  # schema 1's reviews are all of new or learning cards: make one a review
+        conn.execute("UPDATE review SET state_before = 2 WHERE id = (SELECT max(id) FROM review)")
+        before = conn.execute(f"SELECT {REVIEW_3_COLUMNS} FROM review ORDER BY id").fetchall()
+    made = {p.name for p in backups(old_db)}
+    open_database(old_db).close()
+    with sqlite3.connect(old_db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("4",)
+        assert conn.execute(f"SELECT {REVIEW_3_COLUMNS} FROM review ORDER BY id").fetchall() == before
+        added = conn.execute(
+            "SELECT kind, retrievability, elapsed_days, utc_offset_minutes, picked, cloze FROM review ORDER BY id"
+        ).fetchall()
+        assert conn.execute("SELECT count(*) FROM review_key_point").fetchone() == (0,)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert len(before) == 8
+    assert added == [("learning", None, None, None, None, None)] * 7 + [("review", None, None, None, None, None)]
+    (backup,) = [p for p in backups(old_db) if p.name not in made]
+    assert backup.name.endswith("before-schema-4.db") and history(backup) == history(old_db)

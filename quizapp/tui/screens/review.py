@@ -16,14 +16,12 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Markdown, ProgressBar, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Footer, Markdown, ProgressBar, Static
 
 from quizapp.decks.questions import StoredChoice
 from quizapp.errors import QuizError
 from quizapp.library import Library
-from quizapp.mathtext import render_plain_math
-from quizapp.scheduling import AnswerResult, Grade, ReviewScheduler, StudyCard, UndoExpired
+from quizapp.scheduling import AnswerMarks, AnswerResult, Grade, ReviewScheduler, StudyCard, UndoExpired
 from quizapp.session import Answered, Hidden, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
@@ -36,7 +34,6 @@ T = TypeVar("T")
 
 PAST = {"suspend": "suspended", "bury": "buried"}
 MAX_KEY_POINTS = 40  # a checklist of thousands would take seconds to build; a real one has 3-6
-MAX_KEY_POINT_CHARS = 500
 WAITING_NOTICE_AFTER = 0.3  # seconds: a write takes milliseconds unless another window holds the lock
 WAITING_NOTICE = "waiting for the other window…"
 STATE_NAMES = {
@@ -96,6 +93,8 @@ class ReviewScreen(Screen[None]):
     picked: reactive[frozenset[int]] = reactive(frozenset(), repaint=False, init=False)
     """The choices marked on a choice card, by index."""
     suggested: reactive[Grade | None] = reactive(None, repaint=False, init=False)
+    recalled: reactive[frozenset[int]] = reactive(frozenset(), repaint=False, init=False)
+    """The key points ticked as recalled on the answer side (their indices)."""
     """What Enter grades on a revealed choice card: Good after a right pick, Again after a wrong one."""
     waiting: reactive[bool] = reactive(False, repaint=False, init=False)
     """A write has taken long enough to say so: another window holds the database's write lock."""
@@ -129,8 +128,8 @@ class ReviewScreen(Screen[None]):
             yield Markdown(id="choices")
             with VerticalScroll(id="back"):
                 yield Markdown(id="answer")
-                yield Static("Key points — tick what you recalled (↑/↓, space):", id="key-points-label")
-                yield SelectionList[int](id="key-points")
+                yield Static(id="key-points-label")
+                yield Static(id="key-points")
                 yield Markdown(id="extras")
         yield Static(id="grade-bar")
         yield Footer()
@@ -163,6 +162,7 @@ class ReviewScreen(Screen[None]):
         self.set_reactive(ReviewScreen.revealed, False)
         self.set_reactive(ReviewScreen.picked, frozenset())
         self.set_reactive(ReviewScreen.suggested, None)
+        self.set_reactive(ReviewScreen.recalled, frozenset())
         self.shown_at = time.monotonic()
         self.card = next_up.card
 
@@ -197,12 +197,11 @@ class ReviewScreen(Screen[None]):
         if isinstance(question, StoredChoice):
             await self.query_one("#choices", Markdown).update(faces.choice_list(question, self.picked, revealed=True))
         await self.query_one("#answer", Markdown).update(faces.back(question, card.cloze))
-        key_points = self.query_one("#key-points", SelectionList)
-        key_points.clear_options()
-        shown = question.key_points[:MAX_KEY_POINTS]
-        checklist = [Selection(Content(render_plain_math(kp[:MAX_KEY_POINT_CHARS])), i) for i, kp in enumerate(shown)]
-        key_points.add_options(checklist)
-        key_points.display = bool(question.key_points)
+        count = min(len(question.key_points), len(faces.LETTERS))
+        label = f"Key points — press {faces.LETTERS[0]}–{faces.LETTERS[count - 1]} to tick what you recalled:"
+        self.query_one("#key-points-label", Static).update(Content(label) if count else "")
+        self.draw_key_points()
+        self.query_one("#key-points").display = bool(question.key_points)
         self.query_one("#key-points-label").display = bool(question.key_points)
         await self.query_one("#extras", Markdown).update(faces.extras(question))
         self.query_one("#back").display = True
@@ -215,6 +214,22 @@ class ReviewScreen(Screen[None]):
         card = self.card
         if card is not None and isinstance(card.question, StoredChoice) and not self.revealed:
             await self.query_one("#choices", Markdown).update(faces.choice_list(card.question, picked, revealed=False))
+
+    def draw_key_points(self) -> None:
+        card = self.card
+        if card is not None:
+            text = faces.key_point_list(card.question.key_points, self.recalled, MAX_KEY_POINTS)
+            self.query_one("#key-points", Static).update(Content(text))
+
+    def watch_recalled(self, recalled: frozenset[int]) -> None:
+        """Redraw the checklist; the share ticked suggests a grade (a choice card's picks decide there)."""
+        card = self.card
+        if card is None or not self.revealed:
+            return
+        self.draw_key_points()
+        if not (isinstance(card.question, StoredChoice) and self.picked):
+            suggested = faces.suggested_by_key_points(len(recalled), len(card.question.key_points))
+            self.suggested = Grade(suggested) if suggested else None
 
     def watch_suggested(self) -> None:
         self.update_grade_bar()
@@ -263,9 +278,11 @@ class ReviewScreen(Screen[None]):
             return card is not None and not self.revealed
         if action == "grade":
             return self.revealed
-        if action == "pick":
+        if action == "pick":  # a letter picks a choice before the reveal, ticks a key point after it
             question = card.question if card else None
             index = parameters[0] if parameters and isinstance(parameters[0], int) else 0
+            if question is not None and self.revealed:
+                return index < len(question.key_points)
             return isinstance(question, StoredChoice) and not self.revealed and index < len(question.choices)
         if action == "undo":
             return self.session.last is not None
@@ -353,6 +370,9 @@ class ReviewScreen(Screen[None]):
 
     def action_pick(self, index: int) -> None:
         card = self.card
+        if card is not None and self.revealed and index < len(card.question.key_points):
+            self.recalled = self.recalled ^ {index}
+            return
         if card is None or self.revealed or not isinstance(card.question, StoredChoice):
             return
         if len(card.question.correct_set) > 1:
@@ -361,14 +381,24 @@ class ReviewScreen(Screen[None]):
             self.picked = frozenset({index})
             self.reveal()
 
+    def marks(self, card: StudyCard, grade: int) -> AnswerMarks:
+        """What this answer recalled and picked. Key points are kept once any was ticked, or with an Again
+        (nothing recalled); an answer graded without ticking says nothing about them."""
+        question = card.question
+        points: tuple[bool, ...] = ()
+        if question.key_points and (self.recalled or grade == Grade.Again):
+            points = tuple(index in self.recalled for index in range(len(question.key_points)))
+        return AnswerMarks(points, self.picked if isinstance(question, StoredChoice) else None)
+
     def action_grade(self, grade: int) -> None:
         card = self.card
         if card is None or not self.revealed:
             return
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        marks = self.marks(card, grade)
 
         def answer(scheduler: ReviewScheduler) -> tuple[AnswerResult, NextUp]:
-            return scheduler.answer(card.id, Grade(grade), duration_ms), self.next_up(scheduler)
+            return scheduler.answer(card.id, Grade(grade), duration_ms, marks), self.next_up(scheduler)
 
         def answered(done: tuple[AnswerResult, NextUp]) -> None:
             result, next_up = done
