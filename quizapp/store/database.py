@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -170,7 +171,7 @@ def _create(path: Path) -> None:
     """
     statements = _schema_statements()  # before the lock: importing SQLAlchemy takes longer than creating
     try:
-        conn = connection.connect(path)
+        conn = _connect_while_another_creates(path)
     except sqlite3.Error as e:
         raise StorageError(f"cannot create the database {path}: {storage_problem(e, path=path) or e}") from e
     try:
@@ -190,6 +191,24 @@ def _create(path: Path) -> None:
         raise StorageError(f"cannot create the database {path}: {storage_problem(e, conn, path) or e}") from e
     finally:
         conn.close()
+
+
+def _connect_while_another_creates(path: Path) -> sqlite3.Connection:
+    """A connection to a database another process may be creating this very moment.
+
+    Turning a new file into a WAL database needs an exclusive lock, and SQLite answers BUSY at once,
+    without its busy handler, when another connection is on its way to a write lock (waiting could
+    deadlock): so the attempt is repeated here, within the usual busy timeout.
+    """
+    deadline = time.monotonic() + connection.BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return connection.connect(path)
+        except sqlite3.OperationalError as e:
+            busy = getattr(e, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _give_wal_files_back_their_mode(path: Path) -> None:
