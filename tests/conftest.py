@@ -19,6 +19,7 @@ from quizapp.store.database import Database, open_database
 from quizapp.store.queue import LOGGED_AFTER, MEMORY_COLUMNS
 from quizapp.store.states import CardState
 from quizapp.store.sync import sync_decks
+from tests.pty_terminal import close_all
 
 DATA = Path(__file__).parent / "data"
 MINI_DECKS = DATA / "decks"
@@ -70,6 +71,13 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _no_quizapp_left_running() -> Iterator[None]:
+    """A failing test must not leave a quizapp it started on a terminal running."""
+    yield
+    close_all()
 
 
 @pytest.fixture(autouse=True)

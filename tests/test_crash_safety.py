@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import signal
 import sqlite3
-import struct
-import subprocess
-import sys
-import termios
-import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -19,70 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI_DECKS, check_consistent
+from tests.pty_terminal import Terminal
 
 pytestmark = pytest.mark.slow
 
 
-_RUNNING: list[subprocess.Popen[bytes]] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_orphans() -> object:
-    """A failing test must not leave quizapp running (without its terminal it would spin)."""
-    yield
-    while _RUNNING:
-        process = _RUNNING.pop()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-class Terminal:
-    """quizapp running on a pseudo-terminal of 80x24, its output drained in the background."""
-
-    def __init__(self, db: Path, home: Path, decks: Path = MINI_DECKS) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "QUIZAPP_HOME": str(home)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(decks)],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        _RUNNING.append(self.process)
-        os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-        self._reader.start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output.extend(chunk)
-
-    def wait_for(self, text: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while text.encode() not in self.output:
-            assert self.process.poll() is None, f"quizapp exited: {bytes(self.output[-2000:])!r}"
-            assert time.monotonic() < deadline, f"{text!r} never shown"
-            time.sleep(0.05)
-
-    def press(self, key: str) -> None:
-        os.write(self.master, key.encode())
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        os.close(self.master)
+def on_terminal(db: Path, home: Path, decks: Path = MINI_DECKS) -> Terminal:
+    """quizapp reviewing `decks` into `db` on an 80x24 terminal."""
+    return Terminal(["--db", str(db), "--decks", str(decks)], home)
 
 
 def review_count(db: Path) -> int:
@@ -101,7 +36,7 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
     db = tmp_path / "crash.db"
     answered = 0
     for _round in range(2):
-        term = Terminal(db, tmp_path / "home")
+        term = on_terminal(db, tmp_path / "home")
         term.wait_for("Review all")
         term.press("r")
         term.wait_for("show answer")
@@ -138,7 +73,7 @@ def test_sigkill_at_random_points_never_loses_or_corrupts(tmp_path: Path) -> Non
     acknowledged = 0
     outcomes = {"before-commit": 0, "after-commit": 0}
     for _trial in range(TRIALS):
-        term = Terminal(db, tmp_path / "home", decks)
+        term = on_terminal(db, tmp_path / "home", decks)
         if rng.random() < 0.1:
             time.sleep(rng.uniform(0.0, 0.8))  # killed while starting or syncing
             term.kill()
@@ -195,7 +130,7 @@ def test_sigkill_while_creating_the_database_never_leaves_a_file_later_runs_refu
     states: dict[str, int] = {}
     for trial in range(CREATION_KILLS):
         db = tmp_path / f"first-run-{trial}.db"
-        term = Terminal(db, tmp_path / "home")
+        term = on_terminal(db, tmp_path / "home")
         deadline = time.monotonic() + 30
         while not db.exists():  # polled tightly: creating takes a few milliseconds
             assert term.process.poll() is None and time.monotonic() < deadline, bytes(term.output[-2000:])
@@ -204,7 +139,7 @@ def test_sigkill_while_creating_the_database_never_leaves_a_file_later_runs_refu
         term.kill()
         state = _schema_state(db)
         states[state] = states.get(state, 0) + 1
-        again = Terminal(db, tmp_path / "home")
+        again = on_terminal(db, tmp_path / "home")
         again.wait_for("Review all")
         again.kill()
         assert _schema_state(db) == "whole"

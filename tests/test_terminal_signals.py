@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI_DECKS
-from tests.test_crash_safety import Terminal
+from tests.pty_terminal import Terminal
+from tests.test_crash_safety import on_terminal
 
 pytestmark = pytest.mark.slow
 RESTORED = [b"\x1b[?1049l", b"\x1b[?1000l"]  # the alternate screen left, mouse tracking off
 
 
 def started(tmp_path: Path) -> Terminal:
-    terminal = Terminal(tmp_path / "q.db", tmp_path)
+    terminal = on_terminal(tmp_path / "q.db", tmp_path)
     terminal.wait_for("Review all")
     return terminal
 
@@ -43,7 +44,7 @@ def test_a_signal_restores_the_terminal_and_exits(tmp_path: Path, signum: int, c
 
 def test_a_terminal_that_vanishes_without_a_signal_ends_the_process(tmp_path: Path) -> None:
     terminal = started(tmp_path)
-    os.close(terminal.master)  # no controlling terminal, so no SIGHUP: only the hangup tells
+    terminal.hang_up()  # no controlling terminal, so no SIGHUP: only the hangup tells
     assert exit_code_within(terminal, 2) == 129
 
 

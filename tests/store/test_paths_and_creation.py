@@ -5,17 +5,12 @@ full disk, and a database that can be read but not written."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
 import shutil
 import sqlite3
-import struct
 import subprocess
 import sys
-import termios
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -25,6 +20,7 @@ import pytest
 
 from quizapp.store.migrations import SCHEMA_VERSION
 from tests.conftest import MINI_DECKS, check_consistent
+from tests.pty_terminal import Terminal
 
 MINI_CARDS = 6
 # run as root, a process writes any file whatever its mode: these drop that power so modes count
@@ -226,49 +222,14 @@ def test_the_data_folder_is_still_created_when_missing(tmp_path: Path) -> None:
 # --- 7. a full disk, a database that can be read but not written -------------------------------------
 
 _ESCAPES = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
-_UNRUNNING: list[subprocess.Popen[bytes]] = []
 
 
-@pytest.fixture(autouse=True)
-def _no_orphans() -> Iterator[None]:
-    """A failing test must not leave quizapp running."""
-    yield
-    while _UNRUNNING:
-        process = _UNRUNNING.pop()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-class Review:
+class Review(Terminal):
     """`quizapp` on a pseudo-terminal of 120x30 (wide enough that a notification's first line is whole)."""
 
     def __init__(self, db: Path, home: Path, prefix: Sequence[str] = ()) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
-        self.process = subprocess.Popen(
-            [*prefix, sys.executable, "-m", "quizapp", "--db", str(db), "--decks", str(MINI_DECKS)],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=_env(home),
-            start_new_session=True,
-        )
-        _UNRUNNING.append(self.process)
-        os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output.extend(chunk)
+        args = ["--db", str(db), "--decks", str(MINI_DECKS)]
+        super().__init__(args, home, size=(30, 120), prefix=prefix, env=_env(home))
 
     def text(self) -> str:
         """What was written, without escape sequences, every run of blanks one space."""
@@ -283,18 +244,13 @@ class Review:
 
     def press(self, keys: str, pause: float = 0.3) -> None:
         for key in keys:
-            os.write(self.master, key.encode())
+            super().press(key)
             time.sleep(pause)
 
     def exit_code(self, timeout: float = 30) -> int:
         code = self.process.wait(timeout=timeout)
         time.sleep(0.1)  # the last output
         return code
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        os.close(self.master)
 
 
 @pytest.fixture

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import sqlite3
-import struct
-import subprocess
-import sys
-import termios
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +14,7 @@ from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.summary import SummaryScreen
 from tests.conftest import MINI_DECKS
+from tests.pty_terminal import Terminal
 
 # `maths` covers itself and its subtopics; `mathsy` only starts with the same letters, `physics` is apart.
 TOPICS_DECK = """format: 1
@@ -72,70 +65,13 @@ async def test_topic_session_offers_and_counts_only_that_topic_and_its_subtopics
 # --- the same through the command line, on a terminal -------------------------------------------------
 
 
-class Terminal:
-    """`quizapp ARGS` on an 80x24 pseudo-terminal, its output drained in the background."""
-
-    def __init__(self, args: list[str], home: Path) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "QUIZAPP_HOME": str(home)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "quizapp", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output.extend(chunk)
-
-    def wait_for(self, text: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while text.encode() not in self.output:
-            assert self.process.poll() is None, f"quizapp exited: {bytes(self.output[-2000:])!r}"
-            assert time.monotonic() < deadline, f"{text!r} never shown"
-            time.sleep(0.05)
-
-    def press(self, key: str) -> None:
-        os.write(self.master, key.encode())
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.master)
-
-
-@pytest.fixture
-def terminals() -> Iterator[list[Terminal]]:
-    """Terminals opened by a test, closed (and their quizapp killed) even when it fails."""
-    opened: list[Terminal] = []
-    yield opened
-    for terminal in opened:
-        terminal.close()
-
-
 @pytest.mark.slow
-def test_topic_option_on_the_command_line_reviews_only_that_topic(tmp_path: Path, terminals: list[Terminal]) -> None:
+def test_topic_option_on_the_command_line_reviews_only_that_topic(tmp_path: Path) -> None:
     decks, db = tmp_path / "decks", tmp_path / "quizapp.db"
     decks.mkdir()
     (decks / "topics.yaml").write_text(TOPICS_DECK)
     (decks / "mini.yaml").write_bytes((MINI_DECKS / "mini.yaml").read_bytes())
     term = Terminal(["--db", str(db), "--decks", str(decks), "--topic", "maths"], tmp_path / "home")
-    terminals.append(term)
     for done in range(1, 4):
         term.wait_for("show answer")
         term.output.clear()
