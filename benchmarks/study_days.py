@@ -31,16 +31,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import fsrs
-from fsrs.scheduler import FUZZ_RANGES
 
 from quizapp.config import ReviewSettings, SchedulerSettings, bundled_decks_dir
 from quizapp.days import study_day
+from quizapp.memory import fuzz_range
 from quizapp.scheduling import Grade, ReviewScheduler
 from quizapp.store.connection import from_db
 from quizapp.store.database import open_database
+from quizapp.store.states import CardState
 from quizapp.store.sync import sync_decks
 
-REVIEW = 2  # the card state of a review-state card
+REVIEW = int(CardState.Review)
 _REFERENCE = fsrs.Scheduler(enable_fuzzing=False)
 DECAY = -_REFERENCE.parameters[20]
 FACTOR = 0.9 ** (1 / DECAY) - 1
@@ -137,15 +138,6 @@ def replayed_stability(state: tuple[float, float], rating: int, reviewed_at: dat
     after, _ = _REFERENCE.review_card(card, fsrs.Rating(rating), reviewed_at)
     assert after.stability is not None
     return after.stability
-
-
-def fuzz_range(interval: int, maximum: int) -> tuple[int, int]:
-    """py-fsrs's documented fuzz range of an interval (the one Anki uses)."""
-    delta = 1.0
-    for part in FUZZ_RANGES:
-        delta += part["factor"] * max(min(float(interval), part["end"]) - part["start"], 0.0)
-    low, high = max(2, round(interval - delta)), min(round(interval + delta), maximum)
-    return min(low, high), high
 
 
 def analyse(db_path: Path, day_start_hour: int, tz: tzinfo, maximum_interval: int = 36500) -> ReviewFigures:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import fsrs
 import pytest
 
-from benchmarks.study_days import analyse, simulate
+from benchmarks.study_days import analyse, replayed_stability, simulate
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day, study_day
 from quizapp.memory import StudyDayFsrs, fuzz_range
@@ -34,17 +34,7 @@ def local(text: str, tz: ZoneInfo) -> datetime:
 
 def reference_stability(stability: float, difficulty: float, grade: Grade, now: datetime, elapsed_days: int) -> float:
     """py-fsrs's stability for a review-state answer `elapsed_days` whole days after the last review."""
-    card = fsrs.Card(
-        card_id=1,
-        state=fsrs.State.Review,
-        stability=stability,
-        difficulty=difficulty,
-        due=now,
-        last_review=now - timedelta(days=elapsed_days),
-    )
-    after, _ = REFERENCE.review_card(card, fsrs.Rating(int(grade)), now)
-    assert after.stability is not None
-    return after.stability
+    return replayed_stability((stability, difficulty), int(grade), now, elapsed_days)
 
 
 def scheduler_at(db: Database, deck_dir: Path, clock: Clock, tz: ZoneInfo, *, fuzz: bool = False) -> ReviewScheduler:
