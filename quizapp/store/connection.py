@@ -235,9 +235,10 @@ def read(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3
 
 
 @contextmanager
-def write(conn: sqlite3.Connection, path: Path | None) -> Iterator[sqlite3.Connection]:
+def write(conn: sqlite3.Connection, path: Path | None, doing: str = "write") -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the lock up front (BEGIN IMMEDIATE), so two instances
     wait for each other instead of failing; committed on success, rolled back on any error.
+    `doing` names the write in the error message ("cannot create the database ...").
 
     Raises:
         StorageError: if the database cannot be written (locked past the timeout, read-only, disk full
@@ -257,4 +258,4 @@ def write(conn: sqlite3.Connection, path: Path | None) -> Iterator[sqlite3.Conne
         problem = storage_problem(e, conn, path)
         if problem is None:
             raise
-        raise StorageError(f"cannot write the database {path}: {problem}") from e
+        raise StorageError(f"cannot {doing} the database {path}: {problem}") from e

@@ -175,20 +175,11 @@ def _create(path: Path) -> None:
     except sqlite3.Error as e:
         raise StorageError(f"cannot create the database {path}: {storage_problem(e, path=path) or e}") from e
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with connection.write(conn, path, "create"):
             if conn.execute(_TABLES).fetchone() == (0,):
                 for statement in statements:
                     conn.execute(statement)
                 conn.execute(_STAMP_VERSION, (str(SCHEMA_VERSION),))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):  # the error that got us here is the one to report
-                    conn.execute("ROLLBACK")
-            raise
-    except sqlite3.Error as e:
-        raise StorageError(f"cannot create the database {path}: {storage_problem(e, conn, path) or e}") from e
     finally:
         conn.close()
 
