@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from quizapp.errors import DeckError
 from quizapp.mathtext import render_math, render_plain_math
 from quizapp.tui import faces
 from tests.conftest import MINI_DECKS
-from tests.timing import cpu_seconds
+from tests.timing import cpu_seconds, peak_allocation
 
 VALID = (MINI_DECKS / "mini.yaml").read_bytes()
 
@@ -78,28 +77,12 @@ def _refusal(raw: bytes) -> str:
     return str(info.value)
 
 
-def _peak_allocation(run: Callable[[], object]) -> int:
-    """Most bytes Python held at once during `run()`, beyond what it held before (the input is not counted)."""
-    tracing_already = tracemalloc.is_tracing()
-    if not tracing_already:
-        tracemalloc.start()
-    try:
-        before, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        run()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        if not tracing_already:
-            tracemalloc.stop()
-    return peak - before
-
-
 def _bounded(raw: bytes) -> str:
     """The refusal of `raw`, which must come within a second and without holding a megabyte."""
     started = time.perf_counter()
     message = _refusal(raw)
     assert time.perf_counter() - started < 1.0
-    assert _peak_allocation(lambda: _refusal(raw)) < 1024 * 1024  # traced apart: tracing slows allocations
+    assert peak_allocation(lambda: _refusal(raw)) < 1024 * 1024  # traced apart: tracing slows allocations
     return message
 
 

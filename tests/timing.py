@@ -1,9 +1,10 @@
-"""Timing of code that must stay linear on hostile text, steady on a busy machine."""
+"""Time and memory of code that must stay linear on hostile text, steady on a busy machine."""
 
 from __future__ import annotations
 
 import signal
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -48,3 +49,19 @@ def cpu_seconds(run: Callable[[], object], *, repeat: int = 2, limit: float = 10
             _deeper(attempt * DEPTH_STEP, run)
             best = min(best, time.process_time() - started)
     return best
+
+
+def peak_allocation(run: Callable[[], object]) -> int:
+    """Most bytes Python held at once during `run()`, beyond what it held before (the input is not counted)."""
+    tracing_already = tracemalloc.is_tracing()
+    if not tracing_already:
+        tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        if not tracing_already:
+            tracemalloc.stop()
+    return peak - before
