@@ -208,20 +208,22 @@ def _not(parser: MathParser) -> Item | None:
     return Item(negated, spacing=item.spacing or ("rel" if negated in NEGATED.values() else ""))
 
 
-def _overset(parser: MathParser) -> Item:
-    r"""``\overset{a}{b}`` → ``b`` with ``a`` as a superscript."""
-    over = parser.argument(keep_spaces=False)
+def _set_over_or_under(parser: MathParser, script: Callable[[str], str]) -> Item:
+    """The base (second argument) with the first as a script: a relation stays spaced as one."""
+    mark = parser.argument(keep_spaces=False)
     base = parser.argument(keep_spaces=False)
     spacing: Spacing = "rel" if base in RELATION_CHARS else ""
-    return Item(base + superscript(over), spacing=spacing)
+    return Item(base + script(mark), spacing=spacing)
+
+
+def _overset(parser: MathParser) -> Item:
+    r"""``\overset{a}{b}`` → ``b`` with ``a`` as a superscript."""
+    return _set_over_or_under(parser, superscript)
 
 
 def _underset(parser: MathParser) -> Item:
     r"""``\underset{a}{b}`` → ``b`` with ``a`` as a subscript."""
-    under = parser.argument(keep_spaces=False)
-    base = parser.argument(keep_spaces=False)
-    spacing: Spacing = "rel" if base in RELATION_CHARS else ""
-    return Item(base + subscript(under), spacing=spacing)
+    return _set_over_or_under(parser, subscript)
 
 
 def _substack(parser: MathParser) -> Item:
