@@ -1,0 +1,1 @@
+"""What the review history says: metrics, weakness rankings, calibration; and the report formats."""

@@ -1,0 +1,256 @@
+"""The report as data: what `analysis.build.build_report` computes and every view shows.
+
+One analysis feeds the exports (Markdown, HTML, CSV, JSON) and the Statistics screen, so they
+cannot disagree. Plain frozen dataclasses: `dataclasses.asdict` gives the JSON export its keys.
+Rates are fractions in [0, 1] or None where there is nothing to divide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+PERIODS = ("today", "7d", "30d", "365d", "all")
+"""True-retention periods, as Anki's statistics show them: the current study day, the last 7, 30
+and 365 study days (today included), and all history."""
+
+
+@dataclass(frozen=True)
+class PassFail:
+    """Answers that passed (Hard, Good, Easy) and failed (Again)."""
+
+    passed: int = 0
+    failed: int = 0
+
+    @property
+    def count(self) -> int:
+        return self.passed + self.failed
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.count if self.count else None
+
+
+@dataclass(frozen=True)
+class TrueRetention:
+    """Anki's true retention for one period: reviews of cards that came back after at least one study day,
+    split by the study days since the card's previous review (young below 21, mature from 21)."""
+
+    period: str
+    young: PassFail
+    mature: PassFail
+
+    @property
+    def total(self) -> PassFail:
+        return PassFail(self.young.passed + self.mature.passed, self.young.failed + self.mature.failed)
+
+
+@dataclass(frozen=True)
+class Weakness:
+    """A weakness score and its parts (formula: `WEAKNESS_FORMULA`); None in `Figures.weakness` means
+    not enough data."""
+
+    score: float
+    wilson_low: float  # lower bound of the 95% Wilson interval of the pass rate
+    surprise: float  # (expected passes − observed passes) / reviews, ≥ 0: failing more than FSRS predicted
+    never_seen: float  # share of cards never reviewed
+    missed_key_points: float  # share of marked key points not recalled
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The metrics of one group of cards: a topic (at any level of its path), a deck or a question."""
+
+    cards: int
+    questions: int
+    seen: int  # cards reviewed at least once
+    never_seen: int
+    retired: int  # cards whose question was deleted from its file (kept with their history)
+    reviews: int  # every answer, learning steps included
+    lapses: int  # reviews after at least a study day answered Again
+    window_reviews: int  # answers in the window (default 30 days)
+    window_again: int
+    retention: dict[str, TrueRetention]  # by period (PERIODS)
+    expected_passes: float  # Σ FSRS's predicted recall over the reviews after at least a study day
+    mean_retrievability: float | None  # of the cards reviewed at least once, now
+    mean_difficulty: float | None
+    mean_stability_days: float | None
+    due_next_7_days: int
+    leeches: int
+    key_points_marked: int
+    key_points_missed: int
+    slow_correct: int  # passes in the window that took far longer than the topic's median answer
+    weakness: Weakness | None  # None: not enough data
+
+    @property
+    def again_rate(self) -> float | None:
+        return self.window_again / self.window_reviews if self.window_reviews else None
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """A topic path (`diffusion`, `diffusion/dit`, ...) with its figures; `depth` is its number of parts."""
+
+    topic: str
+    depth: int
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class DeckRow:
+    """A deck with its figures."""
+
+    deck_id: str
+    title: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question (all its cards) with its figures and what the candidate last did with it."""
+
+    deck_id: str
+    question_id: str
+    topic: str
+    prompt: str  # deck text: escape it in HTML
+    retired: bool
+    last_grade: int | None  # 1-4 of the latest answer
+    last_reviewed: datetime | None
+    retrievability: float | None  # now (the lowest of its cards)
+    missed_key_points: tuple[str, ...]  # texts of the key points missed in its latest marked answer
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class KeyPointRow:
+    """One key point of one question: how often it was marked recalled or missed."""
+
+    deck_id: str
+    question_id: str
+    topic: str
+    point: int  # 0-based, in the question's order
+    text: str  # deck text
+    marked: int
+    missed: int
+    miss_wilson_low: float  # lower bound of the 95% Wilson interval of the miss rate: the ranking key
+
+
+@dataclass(frozen=True)
+class LeechRow:
+    """A card that failed at least the leech threshold of times (Anki's rule)."""
+
+    uid: str
+    deck_id: str
+    question_id: str
+    topic: str
+    prompt: str
+    lapses: int
+    suspended: bool
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One study day of the history."""
+
+    day: date
+    reviews: int
+    again: int
+    retention: PassFail  # true retention of that day's reviews
+    minutes: float  # time spent answering
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One week (Monday to Sunday) of true retention, next to the desired retention."""
+
+    week_start: date
+    retention: PassFail
+    desired: float
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    """Cards due on one study day of the next 30, and the minutes they should take (the median answer time)."""
+
+    day: date
+    due: int
+    minutes: float
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    """Predicted vs actual recall of the reviews whose predicted recall fell in [low, high)."""
+
+    low: float
+    high: float
+    count: int
+    predicted: float | None  # mean predicted recall
+    actual: float | None  # share passed
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How well FSRS's predictions matched the candidate's recall: log loss, RMSE(bins) as the open
+    srs-benchmark computes it, and AUC, always together, with the bins for a chart."""
+
+    scope: str  # "all" or a top-level topic
+    reviews: int
+    log_loss: float | None
+    rmse_bins: float | None
+    auc: float | None
+    bins: tuple[CalibrationBin, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The headline numbers."""
+
+    cards: int
+    seen: int
+    reviews: int
+    reviews_today: int
+    due_today: int
+    streak_days: int
+    studied_days: int
+    desired_retention: float
+    retention: dict[str, TrueRetention]  # by period
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the report covers and the rules it used."""
+
+    deck: str | None = None
+    topic: str | None = None
+    since: date | None = None
+    window_days: int = 30
+    leech_threshold: int = 8
+    min_reviews_topic: int = 10
+    min_reviews_question: int = 3
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report says; built by `analysis.build.build_report`."""
+
+    generated_at: datetime
+    today: date  # the current study day
+    filters: Filters
+    weakness_formula: str
+    summary: Summary
+    topics: tuple[TopicRow, ...]  # every level of every path, sorted by path
+    decks: tuple[DeckRow, ...]
+    questions: tuple[QuestionRow, ...]  # every question, sorted by path then id
+    weakest_topics: tuple[TopicRow, ...]  # ranked, weakest first; only those with a score
+    weakest_questions: tuple[QuestionRow, ...]
+    weakest_key_points: tuple[KeyPointRow, ...]
+    leeches: tuple[LeechRow, ...]
+    days: tuple[DayRow, ...]  # every study day with answers, oldest first
+    weeks: tuple[WeekRow, ...]  # the last 12 weeks, oldest first
+    forecast: tuple[ForecastDay, ...]  # the next 30 study days, today first (today: due now)
+    calibration: tuple[Calibration, ...]  # "all" first, then each top-level topic
+    notes: tuple[str, ...] = field(default=())  # e.g. "no reviews yet"
+
+    @property
+    def empty(self) -> bool:
+        return self.summary.reviews == 0
