@@ -1,0 +1,125 @@
+"""The report as JSON, for other programs; and the JSON Schema of that output.
+
+Every field of `quizapp.analysis.model.Report` under its own name, dates in ISO 8601, and the computed
+properties a reader would otherwise recompute (`COMPUTED`). Keys are sorted, after `format` and `version`
+at the top, so two reports of the same data give the same text.
+
+The schema is derived from the model's type hints, so it cannot drift from the output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import types
+import typing
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+from quizapp.analysis.model import Figures, PassFail, Report, TrueRetention
+
+FORMAT = "quizapp-report"
+VERSION = 1
+"""Raised when a field changes meaning or goes away; adding a field keeps it."""
+
+COMPUTED: dict[type, tuple[str, ...]] = {
+    PassFail: ("count", "rate"),
+    TrueRetention: ("total",),
+    Figures: ("again_rate",),
+    Report: ("empty",),
+}
+"""Properties exported beside the fields, by class."""
+
+
+def to_json(report: Report) -> str:
+    """The report as indented JSON text (UTF-8 as is, no `\\u` escapes for CJK).
+
+    Not `dataclasses.asdict`, which drops the properties and the classes needed to add them back; a
+    non-finite float (never expected) becomes null instead of the invalid JSON `NaN`.
+    """
+    body = _value(report)
+    assert isinstance(body, dict)
+    document = {"format": FORMAT, "version": VERSION, **body}
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _value(obj: object) -> object:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        items = {f.name: getattr(obj, f.name) for f in fields(obj)}
+        items |= {name: getattr(obj, name) for name in COMPUTED.get(type(obj), ())}
+        return {key: _value(items[key]) for key in sorted(items)}
+    if isinstance(obj, dict):
+        return {str(key): _value(value) for key, value in sorted(obj.items())}
+    if isinstance(obj, tuple | list):
+        return [_value(item) for item in obj]
+    if isinstance(obj, date):  # and datetime, a subclass
+        return obj.isoformat()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if obj is None or isinstance(obj, str | int | float):
+        return obj
+    raise TypeError(f"cannot export {type(obj).__name__} as JSON")
+
+
+def _schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """The schema of values of one type hint of the model; dataclasses go to `defs`, once each."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [_schema(arg, defs) for arg in args]
+        if all(set(option) == {"type"} for option in options):
+            return {"type": [option["type"] for option in options]}
+        return {"anyOf": options}
+    if origin is tuple:
+        return {"type": "array", "items": _schema(args[0], defs)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _schema(args[1], defs)}
+    if isinstance(hint, type) and is_dataclass(hint):
+        if hint.__name__ not in defs:
+            defs[hint.__name__] = {}  # a placeholder against recursion
+            defs[hint.__name__] = _object_schema(hint, defs)
+        return {"$ref": f"#/$defs/{hint.__name__}"}
+    simple: dict[Any, dict[str, Any]] = {
+        type(None): {"type": "null"},
+        bool: {"type": "boolean"},
+        int: {"type": "integer"},
+        float: {"type": "number"},
+        str: {"type": "string"},
+        datetime: {"type": "string", "format": "date-time"},
+        date: {"type": "string", "format": "date"},
+    }
+    if hint in simple:
+        return simple[hint]
+    raise TypeError(f"no JSON Schema for {hint!r}")
+
+
+def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    properties = {f.name: _schema(hints[f.name], defs) for f in fields(cls)}
+    for name in COMPUTED.get(cls, ()):
+        getter = getattr(cls, name).fget
+        properties[name] = _schema(typing.get_type_hints(getter)["return"], defs)
+    return {
+        "type": "object",
+        "description": " ".join((cls.__doc__ or "").split()),
+        "properties": dict(sorted(properties.items())),
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+def _report_schema() -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    report = _object_schema(Report, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "quizapp report",
+        **report,
+        "properties": {"format": {"const": FORMAT}, "version": {"const": VERSION}, **report["properties"]},
+        "required": ["format", "version", *report["required"]],
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+REPORT_JSON_SCHEMA: dict[str, Any] = _report_schema()
+"""JSON Schema (draft 2020-12) of `to_json`'s output."""
