@@ -27,6 +27,7 @@ from quizapp.days import start_of_study_day
 from quizapp.memory import NEW, StudyDayFsrs
 from quizapp.scheduling import stored_state, utc_offset_minutes
 from quizapp.store.connection import to_db
+from quizapp.store import tallies
 from quizapp.store.queue import LOG_ANSWER, LOGGED_AFTER, SET_CARD_STATE, answer_kind, answer_log
 from quizapp.store.states import CardState
 
@@ -55,6 +56,7 @@ def card_history(
     card = NEW
     now = start
     logs: list[Log] = []
+    previous: Log | None = None
     while now <= end:
         first = not logs
         recall = memory.retrievability(card_id, card, now)
@@ -64,6 +66,7 @@ def card_history(
         card = memory.answer(card_id, before, grade, now)
         assert card.due is not None
         duration_ms = rng.randint(4_000, 90_000)
+        elapsed = memory.elapsed_days(before, now)
         log = answer_log(
             card_id,
             grade,
@@ -74,10 +77,13 @@ def card_history(
             kind=answer_kind(before.state),
             utc_offset_minutes=utc_offset_minutes(now, memory.tz),
             retrievability=recall,
-            elapsed_days=memory.elapsed_days(before, now),
+            elapsed_days=elapsed,
             cloze=cloze,
+            study_day=memory.study_day(now).isoformat(),
+            counts=tallies.next_counts(previous, elapsed),
         )
         logs.append(log)
+        previous = log
         if card.state != CardState.Review:  # a (re)learning step, minutes later in the same session
             now = max(now, card.due) + timedelta(minutes=rng.uniform(0, 5))
         else:
@@ -122,6 +128,7 @@ def fill(db: Path, logs: int, days: int = 365, seed: int = 7, end: datetime | No
         after = {name: last[f"{name}_after"] for name in LOGGED_AFTER}
         conn.execute(SET_CARD_STATE, {**after, "last_review": last["reviewed_at"], "id": last["card_id"]})
         written += len(card_logs)
+    tallies.rebuild(conn)
     conn.execute("COMMIT")
     conn.close()
     return written

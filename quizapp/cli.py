@@ -10,12 +10,16 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp import __version__
 from quizapp.config import user_path
 from quizapp.errors import DeckError, QuizError
+
+if TYPE_CHECKING:
+    from quizapp.analysis.model import Report
 
 DESCRIPTION = "Spaced-repetition review of deep interview questions (FSRS, SQLite, a terminal UI)."
 
@@ -73,7 +77,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     unsuspend.add_argument("uids", nargs="*", metavar="CARD", help="card ids as `suspended` lists them")
     unsuspend.add_argument("--all", action="store_true", help="every suspended and buried card")
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="weak topics, questions and key points, trend, forecast and calibration (Markdown, HTML, CSV, JSON)",
+        description="Report what the review history says: the weakest topics, questions and key points (with the "
+        "weakness formula), true retention, leeches, the trend, the due forecast and how well FSRS predicted "
+        "recall. Reads the database only.",
+    )
+    report.add_argument("--format", choices=("md", "html", "csv", "json"), default="md", help="default: md")
+    report.add_argument("--out", type=user_path, metavar="FILE", help="write to FILE (replaced atomically)")
+    report.add_argument("--deck", metavar="ID", default=argparse.SUPPRESS, help="only this deck")
+    report.add_argument("--topic", metavar="PREFIX", default=argparse.SUPPRESS, help="only this topic and below")
+    report.add_argument(
+        "--since", type=_past_date, metavar="DATE", help="start the trend (days, weeks, heatmap) at DATE (YYYY-MM-DD)"
+    )
+    report.add_argument("--window", type=_window_days, default=30, metavar="DAYS", help="again-rate window (30)")
+    report.add_argument(
+        "--limit", type=_count, default=30, metavar="N", help="questions, key points, leeches (30; 0: all)"
+    )
     return parser
+
+
+def _past_date(text: str) -> date:
+    """A `--since` date: ISO, not in the future."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-01") from None
+    if day > date.today():
+        raise argparse.ArgumentTypeError(f"{text} is in the future")
+    return day
+
+
+def _window_days(text: str) -> int:
+    days = _count(text)
+    if not 1 <= days <= 365:
+        raise argparse.ArgumentTypeError("the window is 1 to 365 days")
+    return days
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("give 0 or more")
+    return value
 
 
 def cmd_lint(paths: list[Path], db: str | None = None) -> int:
@@ -243,6 +294,56 @@ class UsageError(QuizError):
     exit_code = 2
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build the report from the database as it is (nothing synced) and write it in the chosen format."""
+    from quizapp.analysis.build import build_report
+    from quizapp.analysis.model import Filters
+    from quizapp.analysis.output import write_report
+    from quizapp.config import load_settings
+    from quizapp.store.database import open_database
+
+    settings = load_settings(args.db, args.decks)
+    if not settings.db_path.exists():
+        raise QuizError(f"no database at {settings.db_path} yet: review some cards first (run `quizapp`)")
+    filters = Filters(
+        deck=getattr(args, "deck", None),
+        topic=getattr(args, "topic", None),
+        since=args.since,
+        window_days=args.window,
+        limit=args.limit,
+    )
+    db = open_database(settings.db_path, allow_read_only=True)
+    try:
+        report = build_report(db, settings.scheduler, settings.review, filters)
+    finally:
+        db.close()
+    if filters.deck is not None and not report.decks:
+        raise UsageError(f"no deck {filters.deck!r} in {settings.db_path}")
+    if filters.topic is not None and not report.topics:
+        raise UsageError(f"no topic {filters.topic!r} in {settings.db_path} (`quizapp topics` lists them)")
+    write_report(_render(report, args.format), args.out)
+    return 0
+
+
+def _render(report: Report, form: str) -> str:
+    """The report as text in `form` (md, html, csv, json)."""
+    if form == "html":
+        from quizapp.analysis.export_html import to_html
+
+        return to_html(report)
+    if form == "csv":
+        from quizapp.analysis.export_csv import to_csv
+
+        return to_csv(report)
+    if form == "json":
+        from quizapp.analysis.export_json import to_json
+
+        return to_json(report)
+    from quizapp.analysis.export_markdown import to_markdown
+
+    return to_markdown(report)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """Sync the deck folders, then run the review TUI."""
     from quizapp.tui.launch import run_review
@@ -270,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_suspended(args)
         if args.command == "unsuspend":
             return cmd_unsuspend(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_review(args)
     except DeckError as e:
         for problem in e.problems:

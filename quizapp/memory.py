@@ -138,6 +138,13 @@ class StudyDayFsrs:
             return None
         return study_days_between(card.last_review, now, self.day_start_hour, self.tz)
 
+    def forgetting_curve(self) -> tuple[float, float]:
+        """FSRS-6's curve R(t) = (1 + factor · t / S) ^ decay, with py-fsrs's parameters: for computing the
+        recall of thousands of cards at once in SQL, which py-fsrs's per-card call would take seconds to do.
+        `retrievability` gives the same values (tests/test_memory_curve.py checks it)."""
+        decay = -float(self._fsrs.parameters[20])
+        return 0.9 ** (1 / decay) - 1, decay
+
     def retrievability(self, card_id: int, card: MemoryState, now: datetime) -> float | None:
         """The probability of recall FSRS predicts at `now` (None for a card never reviewed)."""
         if card.state == CardState.New or card.stability is None:

@@ -20,7 +20,7 @@ from quizapp.days import day_bounds
 from quizapp.decks.questions import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
 from quizapp.memory import MemoryState, StudyDayFsrs
-from quizapp.store import queue
+from quizapp.store import queue, tallies
 from quizapp.store.connection import from_db, named, to_db
 from quizapp.store.database import Database
 from quizapp.store.states import CardState
@@ -283,6 +283,8 @@ class ReviewScheduler:
                 raise QuizError(f"card {card_id} no longer exists")
             before = queue.memory_of(row)
             memory = memory_state(before)
+            elapsed = self.memory.elapsed_days(memory, now)
+            previous = named(conn).execute(tallies.PREVIOUS_ANSWER, {"card_id": card_id}).fetchone()
             after = self.memory.answer(card_id, memory, int(grade), now)
             assert after.due is not None
             stored = stored_state(after)
@@ -297,13 +299,16 @@ class ReviewScheduler:
                 kind=queue.answer_kind(memory.state),
                 utc_offset_minutes=utc_offset_minutes(now, self.tz),
                 retrievability=self.memory.retrievability(card_id, memory, now),
-                elapsed_days=self.memory.elapsed_days(memory, now),
+                elapsed_days=elapsed,
                 picked=marks.picked,
                 cloze=row["cloze"],
+                study_day=self.memory.study_day(now).isoformat(),
+                counts=tallies.next_counts(previous, elapsed),
             )
             logged = conn.execute(queue.LOG_ANSWER, log)
             assert logged.lastrowid is not None
             conn.executemany(queue.LOG_KEY_POINT, queue.key_point_logs(logged.lastrowid, marks.key_points))
+            tallies.add_answer(conn, logged.lastrowid, card_id)
         return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due)
 
     def retrievability(self, card: StudyCard) -> float | None:
@@ -329,8 +334,10 @@ class ReviewScheduler:
             if later:
                 raise UndoExpired("cannot undo: this card was answered again since (in another window?)")
             conn.execute(queue.SET_CARD_STATE, {**queue.memory_of(log), "id": card_id})
+            tallies.add_answer(conn, review_id, card_id, sign=-1)
             conn.execute(queue.DELETE_KEY_POINTS, {"review_id": review_id})
             conn.execute(queue.DELETE_ANSWER, {"review_id": review_id})
+            tallies.rewrite_card(conn, card_id)
         return card_id
 
     def card(self, card_id: int) -> StudyCard:

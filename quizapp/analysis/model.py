@@ -170,7 +170,8 @@ class WeekRow:
 
 @dataclass(frozen=True)
 class ForecastDay:
-    """Cards due on one study day of the next 30, and the minutes they should take (the median answer time)."""
+    """Cards due on one study day of the next 30, and the minutes they should take at the mean answer time of
+    the last 30 days."""
 
     day: date
     due: int
@@ -227,6 +228,7 @@ class Filters:
     leech_threshold: int = 8
     min_reviews_topic: int = 10
     min_reviews_question: int = 3
+    limit: int = 30  # questions, key points and leeches listed; 0: all
 
 
 @dataclass(frozen=True)
@@ -240,9 +242,9 @@ class Report:
     summary: Summary
     topics: tuple[TopicRow, ...]  # every level of every path, sorted by path
     decks: tuple[DeckRow, ...]
-    questions: tuple[QuestionRow, ...]  # every question, sorted by path then id
+    questions: tuple[QuestionRow, ...]  # the questions listed: those with a score, weakest first, up to the limit
     weakest_topics: tuple[TopicRow, ...]  # ranked, weakest first; only those with a score
-    weakest_questions: tuple[QuestionRow, ...]
+    weakest_questions: tuple[QuestionRow, ...]  # the same questions (every listed question is ranked)
     weakest_key_points: tuple[KeyPointRow, ...]
     leeches: tuple[LeechRow, ...]
     days: tuple[DayRow, ...]  # every study day with answers, oldest first

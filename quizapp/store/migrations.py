@@ -97,10 +97,60 @@ def _what_each_answer_missed(conn: sqlite3.Connection) -> None:
     )
 
 
+_TALLY_TABLES = (
+    "CREATE TABLE card_tally (card_id INTEGER NOT NULL, answers INTEGER NOT NULL, lapses INTEGER NOT NULL,"
+    " young_passed INTEGER NOT NULL, young_failed INTEGER NOT NULL, mature_passed INTEGER NOT NULL,"
+    " mature_failed INTEGER NOT NULL, expected FLOAT NOT NULL, duration_ms INTEGER NOT NULL,"
+    " last_rating INTEGER NOT NULL, last_reviewed_at DATETIME NOT NULL, last_study_day VARCHAR, PRIMARY KEY (card_id),"
+    " FOREIGN KEY(card_id) REFERENCES card (id))",
+    "CREATE TABLE day_tally (study_day VARCHAR NOT NULL, answers INTEGER NOT NULL, again INTEGER NOT NULL,"
+    " new_cards INTEGER NOT NULL, young_passed INTEGER NOT NULL, young_failed INTEGER NOT NULL,"
+    " mature_passed INTEGER NOT NULL, mature_failed INTEGER NOT NULL, expected FLOAT NOT NULL,"
+    " duration_ms INTEGER NOT NULL, late INTEGER NOT NULL, PRIMARY KEY (study_day))",
+    "CREATE TABLE calibration_tally (scope VARCHAR NOT NULL, elapsed_bin FLOAT NOT NULL, review_bin INTEGER NOT NULL,"
+    " lapse_bin INTEGER NOT NULL, answers INTEGER NOT NULL, passed INTEGER NOT NULL, expected FLOAT NOT NULL,"
+    " log_loss FLOAT NOT NULL, PRIMARY KEY (scope, elapsed_bin, review_bin, lapse_bin))",
+    "CREATE TABLE recall_tally (scope VARCHAR NOT NULL, permille INTEGER NOT NULL, answers INTEGER NOT NULL,"
+    " passed INTEGER NOT NULL, expected FLOAT NOT NULL, PRIMARY KEY (scope, permille))",
+)
+# Each review's place in its card's history, as the srs-benchmark counts it (`tallies.next_counts`), and
+# its study day: from the answer's UTC offset where schema 4 kept it, else the zone of this machine, and
+# the default day start (4 am), since a migration does not read the settings.
+_COUNT_REVIEWS = """
+WITH counted AS (SELECT id,
+  sum(elapsed_days IS NULL OR elapsed_days >= 1) OVER card AS number,
+  coalesce(sum(elapsed_days >= 1 AND rating = 1) OVER (card ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+    AS lapses
+  FROM review WINDOW card AS (PARTITION BY card_id ORDER BY id))
+UPDATE review SET review_number = counted.number, lapses_before = counted.lapses,
+  study_day = CASE WHEN utc_offset_minutes IS NULL THEN date(reviewed_at, 'localtime', '-4 hours')
+    ELSE date(reviewed_at, (utc_offset_minutes - 240) || ' minutes') END
+FROM counted WHERE counted.id = review.id"""
+
+
+def _running_sums_for_reports(conn: sqlite3.Connection) -> None:
+    """Schema 5: a review keeps its study day, its review number and the lapses before it, and the tallies of
+    `store.tallies` keep the sums the reports read, so a report over a million answers stays under a second."""
+    from quizapp.store import tallies
+
+    for column in ("study_day VARCHAR", "review_number INTEGER", "lapses_before INTEGER"):
+        conn.execute(f"ALTER TABLE review ADD COLUMN {column}")
+    conn.execute(_COUNT_REVIEWS)
+    conn.execute("DROP INDEX ix_review_reviewed_at")
+    conn.execute(
+        "CREATE INDEX ix_review_recent ON review"
+        " (reviewed_at, card_id, rating, state_before, elapsed_days, duration_ms, study_day)"
+    )
+    for statement in _TALLY_TABLES:
+        conn.execute(statement)
+    tallies.rebuild(conn)
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
 MIGRATIONS: list[Migration] = [
     _stat_column_and_indexes_for_100k_cards,
     _questions_stored_once,
     _what_each_answer_missed,
+    _running_sums_for_reports,
 ]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

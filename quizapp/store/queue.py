@@ -69,6 +69,9 @@ _LOG_COLUMNS = (
     "kind",
     "picked",
     "cloze",
+    "study_day",
+    "review_number",
+    "lapses_before",
 )
 LOG_ANSWER = f"INSERT INTO review ({_listed(_LOG_COLUMNS)}) VALUES ({_listed(_LOG_COLUMNS, ':{}')})"
 LOG_KEY_POINT = "INSERT INTO review_key_point (review_id, point, recalled) VALUES (:review_id, :point, :recalled)"
@@ -122,6 +125,8 @@ def answer_log(
     elapsed_days: int | None = None,
     picked: Collection[int] | None = None,
     cloze: int | None = None,
+    study_day: str | None = None,
+    counts: tuple[int, int] | None = None,
 ) -> dict[str, object]:
     """LOG_ANSWER's parameters, from the card's stored state (MEMORY_COLUMNS) before and after the answer.
 
@@ -130,6 +135,8 @@ def answer_log(
         elapsed_days: study days since the card's previous review (None for a new card).
         picked: the options picked in a choice answer, 0-based (stored as a sorted JSON list).
         cloze: the card's cloze number, for a cloze card.
+        study_day: ISO date of the study day the answer counts for.
+        counts: the answer's review number and the lapses before it (`tallies.next_counts`).
     """
     return {
         "card_id": card_id,
@@ -144,6 +151,9 @@ def answer_log(
         "kind": str(kind),
         "picked": None if picked is None else json.dumps(sorted(picked)),
         "cloze": cloze,
+        "study_day": study_day,
+        "review_number": None if counts is None else counts[0],
+        "lapses_before": None if counts is None else counts[1],
     }
 
 

@@ -96,10 +96,17 @@ class ReviewRow(SQLModel, table=True):
     """
 
     __tablename__ = "review"
+    # The answers of a time range without reading their rows: today's counts and the reports' recent window.
+    __table_args__ = (
+        Index(
+            "ix_review_recent", "reviewed_at", "card_id", "rating", "state_before", "elapsed_days", "duration_ms",
+            "study_day",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", index=True)
     rating: int
-    reviewed_at: datetime = Field(index=True)
+    reviewed_at: datetime
     duration_ms: int | None = None
     state_before: int
     step_before: int | None = None
@@ -118,6 +125,10 @@ class ReviewRow(SQLModel, table=True):
     kind: str  # `queue.AnswerKind`: "learning" (New, Learning, Relearning before) or "review"
     picked: str | None = None  # a choice answer: the options picked, a sorted JSON list of 0-based indices
     cloze: int | None = None  # the card's cloze number
+    # schema 5: what the reports and a parameter fit count by, fixed when the answer is given
+    study_day: str | None = None  # ISO date of the study day the answer counted for
+    review_number: int | None = None  # the card's reviews on distinct study days so far, this one included
+    lapses_before: int | None = None  # earlier answers Again after at least a study day
 
 
 class ReviewKeyPointRow(SQLModel, table=True):
@@ -130,6 +141,73 @@ class ReviewKeyPointRow(SQLModel, table=True):
     )
     point: int = Field(primary_key=True)
     recalled: bool
+
+
+class CardTally(SQLModel, table=True):
+    """A card's answers summed up (schema 5), so a report over a million answers reads one row per card.
+
+    Rewritten from the card's reviews whenever one is added or undone (`store.tallies`). "After a study day"
+    means an answer given at least one study day after the card's previous one (`review.elapsed_days` ≥ 1):
+    Anki's true retention counts those; young is fewer than 21 such days, mature 21 or more.
+    """
+
+    __tablename__ = "card_tally"
+    card_id: int = Field(foreign_key="card.id", primary_key=True)
+    answers: int
+    lapses: int  # answers Again after a study day
+    young_passed: int
+    young_failed: int
+    mature_passed: int
+    mature_failed: int
+    expected: float  # Σ FSRS's predicted recall over the answers after a study day
+    duration_ms: int
+    last_rating: int
+    last_reviewed_at: datetime
+    last_study_day: str | None = None  # NULL only for answers older than schema 5 without a study day
+
+
+class DayTally(SQLModel, table=True):
+    """Every answer of one study day summed up (schema 5): heatmap, trend and streak without a scan."""
+
+    __tablename__ = "day_tally"
+    study_day: str = Field(primary_key=True)
+    answers: int
+    again: int
+    new_cards: int
+    young_passed: int
+    young_failed: int
+    mature_passed: int
+    mature_failed: int
+    expected: float
+    duration_ms: int
+    late: int  # answers to review cards due on an earlier study day: that day's reviews were not all done
+
+
+class CalibrationTally(SQLModel, table=True):
+    """Answers after a study day grouped as the srs-benchmark's RMSE(bins) groups them (schema 5), per top-level
+    topic (`scope`): elapsed days, review number and lapses, each on its logarithmic bins (`store.tallies`)."""
+
+    __tablename__ = "calibration_tally"
+    scope: str = Field(primary_key=True)
+    elapsed_bin: float = Field(primary_key=True)
+    review_bin: int = Field(primary_key=True)
+    lapse_bin: int = Field(primary_key=True)
+    answers: int
+    passed: int
+    expected: float
+    log_loss: float  # Σ −ln(predicted probability of what happened)
+
+
+class RecallTally(SQLModel, table=True):
+    """Answers after a study day by predicted recall in thousandths (schema 5), per top-level topic: the AUC and
+    the calibration chart."""
+
+    __tablename__ = "recall_tally"
+    scope: str = Field(primary_key=True)
+    permille: int = Field(primary_key=True)
+    answers: int
+    passed: int
+    expected: float
 
 
 meta_table = Meta.__table__  # type: ignore[attr-defined]

@@ -175,7 +175,7 @@ REVIEW_3_COLUMNS = (
 
 
 @pytest.mark.parametrize("schema", [1, 3])
-def test_schema_1_and_3_upgrade_to_4_keeping_every_review_and_telling_its_kind(old_db: Path, schema: int) -> None:
+def test_schema_1_and_3_upgrade_keeping_every_review_and_telling_its_kind(old_db: Path, schema: int) -> None:
     from quizapp.store.migrations import MIGRATIONS
 
     if schema == 3:
@@ -186,7 +186,7 @@ def test_schema_1_and_3_upgrade_to_4_keeping_every_review_and_telling_its_kind(o
     made = {p.name for p in backups(old_db)}
     open_database(old_db).close()
     with sqlite3.connect(old_db) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("4",)
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
         assert conn.execute(f"SELECT {REVIEW_3_COLUMNS} FROM review ORDER BY id").fetchall() == before
         added = conn.execute(
             "SELECT kind, retrievability, elapsed_days, utc_offset_minutes, picked, cloze FROM review ORDER BY id"
@@ -196,4 +196,4 @@ def test_schema_1_and_3_upgrade_to_4_keeping_every_review_and_telling_its_kind(o
     assert len(before) == 8
     assert added == [("learning", None, None, None, None, None)] * 7 + [("review", None, None, None, None, None)]
     (backup,) = [p for p in backups(old_db) if p.name not in made]
-    assert backup.name.endswith("before-schema-4.db") and history(backup) == history(old_db)
+    assert backup.name.endswith(f"before-schema-{SCHEMA_VERSION}.db") and history(backup) == history(old_db)

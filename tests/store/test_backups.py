@@ -197,15 +197,21 @@ def _without_column(source: Path, target: Path, table: str, column: str) -> Path
 
 
 @pytest.mark.parametrize(
-    ("schema", "refusal"),
+    ("schema", "column", "refusal"),
     [
-        ("current", r"lacks review\.duration_ms; not restored"),
+        ("current", "difficulty_after", r"lacks review\.difficulty_after; not restored"),
         # schema 4 copies every review into a new table, which names the column it cannot find
-        ("schema-1", rf"\(schema 1\) cannot be upgraded to schema {SCHEMA_VERSION}: no such column: duration_ms;"),
+        (
+            "schema-1",
+            "duration_ms",
+            rf"\(schema 1\) cannot be upgraded to schema {SCHEMA_VERSION}: no such column: duration_ms;",
+        ),
     ],
 )
-def test_restore_refuses_a_source_that_lacks_a_column(tmp_path: Path, db: Path, schema: str, refusal: str) -> None:
-    source = _without_column(db if schema == "current" else SCHEMA_1, tmp_path / "source.db", "review", "duration_ms")
+def test_restore_refuses_a_source_that_lacks_a_column(
+    tmp_path: Path, db: Path, schema: str, column: str, refusal: str
+) -> None:
+    source = _without_column(db if schema == "current" else SCHEMA_1, tmp_path / "source.db", "review", column)
     assert check_intact(source)  # the right tables and an integrity check that passes
     before = history(db)
     with pytest.raises(StorageError, match=refusal):
@@ -222,7 +228,7 @@ def test_restore_refuses_a_source_with_the_right_tables_but_other_columns(tmp_pa
         for table in ("deck", "card", "review"):
             conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
     with pytest.raises(
-        StorageError, match=r"not a complete quizapp database: it lacks deck\.title, .* and \d+ more; not restored$"
+        StorageError, match=r"not a complete quizapp database: it lacks table \w+, .*deck\.title, .* and \d+ more; not"
     ):
         restore(db, source, NOW)
     open_database(db).close()  # still usable

@@ -8,6 +8,12 @@ import pytest
 from textual.pilot import Pilot
 
 from quizapp.tui.app import QuizApp
+from quizapp.tui.screens import home
+from quizapp.tui.screens.summary import SummaryScreen
+from tests.conftest import Clock
+from tests.report_sample import sample_report
+from tests.tui.conftest import settle
+from tests.tui.test_session_summary import learn_then_come_back
 
 SIZE = (80, 24)
 
@@ -48,3 +54,41 @@ def test_review_cloze_front(snap_compare, make_app: Callable[..., QuizApp]) -> N
 def test_review_cjk_prompt_wraps_and_aligns(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
     steps = keys("r", "space", "4", "b", "4", "space", "4", "a", "b", "space", "4")
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=steps)
+
+
+def stats(*pressed: str) -> Callable[[Pilot[object]], object]:
+    """Open the statistics from home (the sample report), then press `pressed`."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await pilot.press("s")
+        await settle(pilot)  # type: ignore[arg-type]
+        await pilot.press(*pressed)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_stats_top(snap_compare, make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(home, "whole_report", lambda _scheduler: sample_report())
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=stats())
+
+
+def test_stats_tables(snap_compare, make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(home, "whole_report", lambda _scheduler: sample_report())
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=stats("tab"))  # the key points: the heatmap above
+
+
+def test_stats_empty(snap_compare, make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(home, "whole_report", lambda _scheduler: sample_report(empty=True))
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=stats())
+
+
+def test_summary_of_what_the_sitting_changed(snap_compare, make_app: Callable[..., QuizApp], clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        session = await learn_then_come_back(pilot, clock)
+        await app.push_screen(SummaryScreen(session.summary(clock(), app.library.db), "All decks"))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

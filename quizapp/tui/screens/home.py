@@ -9,11 +9,25 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from quizapp.analysis.model import Report
 from quizapp.errors import QuizError
 from quizapp.library import Library
+from quizapp.scheduling import ReviewScheduler
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.hidden import HiddenScreen
 from quizapp.tui.screens.review import ReviewScreen
+from quizapp.tui.screens.stats import StatsScreen
+
+
+def whole_report(scheduler: ReviewScheduler) -> Report:
+    """The report over everything reviewed, read with `scheduler` (the scheduler thread's: its connection
+    belongs to that thread). The analysis is imported when the statistics are first opened, not at start-up."""
+    from quizapp.analysis.build import build_report
+
+    report: Report = build_report(
+        scheduler.db, scheduler.memory.settings, scheduler.review, now=scheduler.now(), tz=scheduler.tz
+    )
+    return report
 
 
 class HomeScreen(Screen[None]):
@@ -23,6 +37,7 @@ class HomeScreen(Screen[None]):
         Binding("enter", "review_selected", "Review deck", priority=True),
         Binding("r", "review_all", "Review all"),
         Binding("h", "hidden", "Suspended"),
+        Binding("s", "stats", "Statistics"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -105,3 +120,6 @@ class HomeScreen(Screen[None]):
 
     def action_hidden(self) -> None:
         self.app.push_screen(HiddenScreen(self.library))
+
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen(self.library, self.scheduler_thread, whole_report))

@@ -484,7 +484,7 @@ class ReviewScreen(Screen[None]):
         """End the session: show the summary if anything was answered, then go home."""
         self.card = None
         self.held.clear()
-        summary = self.session.summary(self.scheduler.now())
+        summary = self.session.summary(self.scheduler.now(), self.library.db)
         if summary.reviewed:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
         else:

@@ -1,0 +1,111 @@
+"""The report's formulas: the Wilson bound, the weakness score, and FSRS's calibration figures.
+
+Pure functions on counts, so each formula is written once and tested with exact numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+from quizapp.analysis.model import CalibrationBin, Weakness
+
+Z_95 = 1.959963984540054  # the standard normal quantile of a two-sided 95% interval
+
+WEAKNESS_FORMULA = (
+    "weakness = (1 − L) + 2·S + 0.5·C + 0.5·K, where, over the answers given at least a study day after the "
+    "card's previous one: L is the lower bound of the 95% Wilson interval of the pass rate (few answers, wide "
+    "interval, low bound: a small topic is not ranked on luck), S = max(0, (E − P) / n) is how far passes P fell "
+    "short of E, the sum of the recall FSRS predicted for each answer (failing more than predicted is a weakness "
+    "the schedule alone will not fix), C is the share of cards never seen and K the share of marked key points "
+    "missed. Higher is weaker; fewer than {min_topic} such answers for a topic ({min_question} for a question) is "
+    "not enough data."
+)
+
+
+def wilson_low(successes: float, n: float, z: float = Z_95) -> float:
+    """Lower bound of the Wilson score interval of successes/n (0 without trials)."""
+    if n <= 0:
+        return 0.0
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (centre - spread) / (1 + z * z / n))
+
+
+def weakness(
+    passed: float,
+    failed: float,
+    expected: float,
+    never_seen_share: float,
+    missed_key_point_share: float,
+    min_reviews: int,
+) -> Weakness | None:
+    """The weakness of a group of cards (`WEAKNESS_FORMULA`), or None below `min_reviews` answers."""
+    n = passed + failed
+    if n < min_reviews or n <= 0:
+        return None
+    low = wilson_low(passed, n)
+    surprise = max(0.0, (expected - passed) / n)
+    score = (1 - low) + 2 * surprise + 0.5 * never_seen_share + 0.5 * missed_key_point_share
+    return Weakness(round(score, 6), low, surprise, never_seen_share, missed_key_point_share)
+
+
+def rmse_bins(groups: Iterable[tuple[float, float, float]]) -> float | None:
+    """RMSE(bins) as the srs-benchmark computes it: over groups of (answers, passed, Σ predicted), the
+    answer-weighted root mean square of (share passed − mean predicted)."""
+    weight = total = 0.0
+    for answers, passed, expected in groups:
+        if answers > 0:
+            weight += answers
+            total += answers * (passed / answers - expected / answers) ** 2
+    return math.sqrt(total / weight) if weight else None
+
+
+def auc(by_recall: Mapping[int, tuple[float, float]]) -> float | None:
+    """Area under the ROC curve of predicted recall against passing, from (answers, passed) per thousandth
+    of predicted recall; answers within one thousandth count as ties (half). None without both outcomes."""
+    positives = sum(passed for _, passed in by_recall.values())
+    negatives = sum(answers - passed for answers, passed in by_recall.values())
+    if positives <= 0 or negatives <= 0:
+        return None
+    below = 0.0  # failures predicted lower than the current bin
+    area = 0.0
+    for permille in sorted(by_recall):
+        answers, passed = by_recall[permille]
+        failed = answers - passed
+        area += passed * (below + failed / 2)
+        below += failed
+    return area / (positives * negatives)
+
+
+def calibration_bins(
+    by_recall: Mapping[int, tuple[float, float, float]], width: float = 0.1
+) -> tuple[CalibrationBin, ...]:
+    """Predicted vs actual recall in bins of `width`, from (answers, passed, Σ predicted) per thousandth."""
+    count = round(1 / width)
+    sums = [[0.0, 0.0, 0.0] for _ in range(count)]
+    for permille, (answers, passed, expected) in by_recall.items():
+        into = sums[min(count - 1, int(permille / 1000 / width))]
+        into[0] += answers
+        into[1] += passed
+        into[2] += expected
+    return tuple(
+        CalibrationBin(
+            round(i * width, 6),
+            round((i + 1) * width, 6),
+            int(answers),
+            expected / answers if answers else None,
+            passed / answers if answers else None,
+        )
+        for i, (answers, passed, expected) in enumerate(sums)
+    )
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median, or None of nothing."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -1,0 +1,218 @@
+"""The report's statements: sums per topic, deck and question from `card` and its tally, the answers of the
+recent window, key points, leeches, the due forecast and the tallies of days and calibration.
+
+Every statement takes the report's filter as parameters: `deck` (NULL for every deck), and `topic`,
+`prefix`, `prefix_length` (NULL for every topic). Rows are read by column name. The forgetting curve's
+`factor` and `decay` and `today` (ISO date) give each card's recall now, in SQL: computing it per card in
+Python for 100k cards would take longer than the whole report.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+
+from quizapp.store.states import CardState
+
+FILTER = (
+    "(:deck IS NULL OR c.deck_id = :deck)"
+    " AND (:topic IS NULL OR c.topic = :topic OR substr(c.topic, 1, :prefix_length) = :prefix)"
+)
+_SEEN = "t.card_id IS NOT NULL"
+_ACTIVE = "c.retired = 0"
+_RECALL_NOW = (
+    f"CASE WHEN {_ACTIVE} AND {_SEEN} AND c.stability > 0 AND t.last_study_day IS NOT NULL"
+    " THEN pow(1 + :factor * max(0, :today_number - julianday(t.last_study_day)) / c.stability, :decay) END"
+)
+_PER_CARD = (
+    f"sum({_ACTIVE}) AS cards, sum(c.retired) AS retired, sum({_SEEN}) AS seen,"
+    f" sum({_ACTIVE} AND NOT {_SEEN}) AS never_seen, total(t.answers) AS answers, total(t.lapses) AS lapses,"
+    " total(t.young_passed) AS young_passed, total(t.young_failed) AS young_failed,"
+    " total(t.mature_passed) AS mature_passed, total(t.mature_failed) AS mature_failed,"
+    f" total(t.expected) AS expected, total({_RECALL_NOW}) AS recall_sum, count({_RECALL_NOW}) AS recall_cards,"
+    f" total(CASE WHEN {_SEEN} THEN c.difficulty END) AS difficulty_sum,"
+    f" total(CASE WHEN {_SEEN} THEN c.stability END) AS stability_sum,"
+    f" sum({_ACTIVE} AND c.suspended = 0 AND c.state != {CardState.New:d} AND c.due < :week_end) AS due_week,"
+    f" sum({_ACTIVE} AND coalesce(t.lapses, 0) >= :leech) AS leeches"
+)
+SUM_QUESTIONS = (
+    "CREATE TEMP TABLE question_sums AS SELECT c.deck_id AS deck_id, c.question_id AS question_id,"
+    f" min(c.topic) AS topic, 1 AS questions, {_PER_CARD}, min({_RECALL_NOW}) AS lowest_recall"
+    f" FROM card c LEFT JOIN card_tally t ON t.card_id = c.id WHERE {FILTER} GROUP BY c.deck_id, c.question_id"
+)
+"""Every question's sums over its cards, in a table of this connection: topics, decks and the ranking of
+questions are sums over it, so the cards are read once."""
+_FIGURES = ", ".join(
+    f"total({name}) AS {name}"
+    for name in (
+        "questions", "cards", "retired", "seen", "never_seen", "answers", "lapses", "young_passed", "young_failed",
+        "mature_passed", "mature_failed", "expected", "recall_sum", "recall_cards", "difficulty_sum",
+        "stability_sum", "due_week", "leeches",
+    )
+)  # fmt: skip
+TOPIC_SUMS = f"SELECT topic, {_FIGURES} FROM question_sums GROUP BY topic"
+DECK_SUMS = (
+    f"SELECT deck_id, (SELECT d.title FROM deck d WHERE d.id = deck_id) AS title, {_FIGURES}"
+    " FROM question_sums GROUP BY deck_id"
+)
+_KEY_POINTS_PER_QUESTION = (
+    "SELECT c.deck_id AS deck_id, c.question_id AS question_id, count(*) AS marked, sum(k.recalled = 0) AS missed"
+    " FROM review_key_point k JOIN review r ON r.id = k.review_id JOIN card c ON c.id = r.card_id"
+    " GROUP BY c.deck_id, c.question_id"
+)
+# measures.weakness in SQL, over the evidence `s` of a question and its key points `k`
+_N = "(s.young_passed + s.young_failed + s.mature_passed + s.mature_failed)"
+_PASSED = "(s.young_passed + s.mature_passed)"
+_P = f"({_PASSED} / {_N})"
+_WILSON_LOW = (
+    f"max(0.0, ({_P} + :z * :z / (2 * {_N}) - :z * sqrt({_P} * (1 - {_P}) / {_N} + :z * :z / (4 * {_N} * {_N})))"
+    f" / (1 + :z * :z / {_N}))"
+)
+_WEAKNESS = (
+    f"(1 - {_WILSON_LOW}) + 2 * max(0.0, (s.expected - {_PASSED}) / {_N})"
+    " + 0.5 * s.never_seen / max(s.cards, 1) + 0.5 * coalesce(1.0 * k.missed / k.marked, 0)"
+)
+WEAKEST_QUESTIONS = (
+    f"SELECT s.*, coalesce(k.marked, 0) AS marked, coalesce(k.missed, 0) AS missed, {_WEAKNESS} AS score,"
+    " (SELECT q.content FROM question q WHERE q.deck_id = s.deck_id AND q.question_id = s.question_id) AS content"
+    " FROM question_sums s"
+    f" LEFT JOIN ({_KEY_POINTS_PER_QUESTION}) k ON k.deck_id = s.deck_id AND k.question_id = s.question_id"
+    f" WHERE {_N} >= :min_reviews ORDER BY score DESC, s.deck_id, s.question_id LIMIT :limit"
+)
+"""The questions with enough answers after a study day, weakest first (the formula of `measures.weakness`),
+with their figures, key points marked and missed, and stored JSON (needs SUM_QUESTIONS first)."""
+LATEST_ANSWER = (
+    "SELECT r.rating AS rating, r.reviewed_at AS reviewed_at FROM review r JOIN card c ON c.id = r.card_id"
+    " WHERE c.deck_id = :question_deck AND c.question_id = :question_id ORDER BY r.id DESC LIMIT 1"
+)
+
+_AFTER_A_DAY = "r.elapsed_days >= 1"
+_YOUNG = f"{_AFTER_A_DAY} AND r.elapsed_days < 21"
+_MATURE = "r.elapsed_days >= 21"
+_PERIOD_SUMS = ", ".join(
+    f"sum(coalesce(r.study_day >= :first_{period} AND {age} AND r.rating {outcome}, 0)) AS in_{period}_{name}"
+    for period in ("today", "7d", "30d")
+    for name, age, outcome in (
+        ("young_passed", _YOUNG, "> 1"),
+        ("young_failed", _YOUNG, "= 1"),
+        ("mature_passed", _MATURE, "> 1"),
+        ("mature_failed", _MATURE, "= 1"),
+    )
+)
+"""True retention's counts in the recent periods: `first_<period>` is the ISO date of the period's first day."""
+_IN_WINDOW = f"FROM review r CROSS JOIN card c ON c.id = r.card_id WHERE r.reviewed_at >= :window_start AND {FILTER}"
+MEDIANS = (
+    "CREATE TEMP TABLE pass_median AS SELECT topic, avg(duration_ms) AS duration_ms FROM ("
+    " SELECT c.topic AS topic, r.duration_ms AS duration_ms,"
+    " row_number() OVER (PARTITION BY c.topic ORDER BY r.duration_ms) AS place,"
+    f" count(*) OVER (PARTITION BY c.topic) AS passes {_IN_WINDOW} AND r.rating > 1 AND r.duration_ms > 0)"
+    " WHERE passes >= :slow_min AND place IN ((passes + 1) / 2, (passes + 2) / 2) GROUP BY topic"
+)
+"""The median time of a passing answer in the window, per topic (with at least `slow_min` passes)."""
+_WINDOW_SUMS = (
+    "count(*) AS window_answers, sum(r.rating = 1) AS window_again,"
+    " sum(coalesce(r.rating > 1 AND r.duration_ms > :slow_factor * m.duration_ms, 0)) AS slow_correct,"
+    f" {_PERIOD_SUMS}"
+)
+SUM_WINDOW = (
+    f"CREATE TEMP TABLE window_sums AS SELECT c.deck_id AS deck_id, c.topic AS topic, {_WINDOW_SUMS}"
+    " FROM review r CROSS JOIN card c ON c.id = r.card_id LEFT JOIN pass_median m ON m.topic = c.topic"
+    f" WHERE r.reviewed_at >= :window_start AND {FILTER} GROUP BY c.deck_id, c.topic"
+)
+"""The recent window's answers per topic of each deck: again-rate, recent true retention, slow passes (far
+slower than the topic's median pass)."""
+_WINDOW_COLUMNS = ", ".join(
+    f"total({name}) AS {name}"
+    for name in (
+        "window_answers", "window_again", "slow_correct",
+        *(f"in_{p}_{n}" for p in ("today", "7d", "30d")
+          for n in ("young_passed", "young_failed", "mature_passed", "mature_failed")),
+    )
+)  # fmt: skip
+WINDOW_TOPICS = f"SELECT topic, {_WINDOW_COLUMNS} FROM window_sums GROUP BY topic"
+WINDOW_DECKS = f"SELECT deck_id, {_WINDOW_COLUMNS} FROM window_sums GROUP BY deck_id"
+QUESTION_WINDOW = (
+    f"SELECT {_WINDOW_SUMS} FROM card c JOIN review r ON r.card_id = c.id"
+    " LEFT JOIN (SELECT :median AS duration_ms) m"
+    " WHERE c.deck_id = :question_deck AND c.question_id = :question_id AND r.reviewed_at >= :window_start"
+)
+"""The window's sums of one question (`median`: its topic's median pass, NULL without one)."""
+OLD_ANSWERS = (
+    "SELECT c.deck_id AS deck_id, c.topic AS topic,"
+    f" sum(coalesce({_YOUNG} AND r.rating > 1, 0)) AS young_passed,"
+    f" sum(coalesce({_YOUNG} AND r.rating = 1, 0)) AS young_failed,"
+    f" sum({_MATURE} AND r.rating > 1) AS mature_passed, sum({_MATURE} AND r.rating = 1) AS mature_failed"
+    f" FROM review r JOIN card c ON c.id = r.card_id WHERE r.reviewed_at < :year_start AND {_AFTER_A_DAY}"
+    f" AND {FILTER} GROUP BY c.deck_id, c.topic"
+)
+"""True retention's counts older than a year, per topic of each deck: all history minus them is the last 365
+days."""
+
+KEY_POINT_SUMS = (
+    "SELECT c.deck_id AS deck_id, c.question_id AS question_id, min(c.topic) AS topic, k.point AS point,"
+    " count(*) AS marked, sum(k.recalled = 0) AS missed"
+    " FROM review_key_point k JOIN review r ON r.id = k.review_id JOIN card c ON c.id = r.card_id"
+    f" WHERE {FILTER} GROUP BY c.deck_id, c.question_id, k.point"
+)
+LATEST_MARKS = (
+    "SELECT k.point AS point, k.recalled AS recalled FROM review_key_point k WHERE k.review_id = ("
+    "SELECT max(r.id) FROM review r JOIN card c ON c.id = r.card_id WHERE c.deck_id = :question_deck"
+    " AND c.question_id = :question_id AND EXISTS (SELECT 1 FROM review_key_point m WHERE m.review_id = r.id))"
+    " ORDER BY k.point"
+)
+"""The key points of a question's latest answer given with its key points marked."""
+QUESTION_CONTENT = "SELECT content FROM question WHERE deck_id = :question_deck AND question_id = :question_id"
+
+LEECHES = (
+    "SELECT c.uid AS uid, c.deck_id AS deck_id, c.question_id AS question_id, c.topic AS topic,"
+    " c.suspended AS suspended, t.lapses AS lapses,"
+    " (SELECT q.content FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id) AS content"
+    f" FROM card_tally t JOIN card c ON c.id = t.card_id WHERE t.lapses >= :leech AND {_ACTIVE} AND {FILTER}"
+    " ORDER BY t.lapses DESC, c.uid LIMIT :limit"
+)
+
+FORECAST = (
+    "SELECT max(:today, date(c.due, :local_shift)) AS day, count(*) AS cards"
+    f" FROM card c WHERE {_ACTIVE} AND c.suspended = 0 AND c.state != {CardState.New:d} AND c.due < :horizon"
+    f" AND {FILTER} GROUP BY 1"
+)
+"""Cards due per study day until `horizon` (overdue ones today). `local_shift` moves a UTC time to its study
+day's date: the UTC offset minus the day start, plus an hour, so a review due at the start of its day stays
+on that day when daylight saving time changes the offset before then."""
+
+DAYS = "SELECT * FROM day_tally ORDER BY study_day"
+DAYS_OF_CARDS = (
+    "SELECT r.study_day AS study_day, count(*) AS answers, sum(r.rating = 1) AS again,"
+    " sum(r.state_before = 0) AS new_cards,"
+    " sum(coalesce(r.elapsed_days >= 1 AND r.elapsed_days < 21 AND r.rating > 1, 0)) AS young_passed,"
+    " sum(coalesce(r.elapsed_days >= 1 AND r.elapsed_days < 21 AND r.rating = 1, 0)) AS young_failed,"
+    " sum(coalesce(r.elapsed_days >= 21 AND r.rating > 1, 0)) AS mature_passed,"
+    " sum(coalesce(r.elapsed_days >= 21 AND r.rating = 1, 0)) AS mature_failed,"
+    " total(coalesce(r.duration_ms, 0)) AS duration_ms"
+    f" FROM review r JOIN card c ON c.id = r.card_id WHERE r.study_day IS NOT NULL AND {FILTER}"
+    " GROUP BY r.study_day ORDER BY r.study_day"
+)
+"""The days of `day_tally` for a filtered report (the tally counts every card)."""
+LATEST_LATE_DAY = "SELECT max(study_day) AS day FROM day_tally WHERE late > 0"
+OVERDUE = (
+    f"SELECT count(*) AS cards FROM card c WHERE {_ACTIVE} AND c.suspended = 0 AND c.state = {CardState.Review:d}"
+    " AND c.due < :day_start"
+)
+"""Review cards due before today and still not answered: the days since were not done."""
+CALIBRATION = "SELECT * FROM calibration_tally"
+RECALL = "SELECT * FROM recall_tally"
+
+
+_MATH = "SELECT pow(2, 0.5), sqrt(2)"
+PASS_MEDIANS = "SELECT topic, duration_ms FROM pass_median"
+
+
+def with_math(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """`conn`, able to run pow() and sqrt(): SQLite has it when built with its math functions (most builds since 3.35);
+    otherwise Python's is lent to this connection."""
+    try:
+        conn.execute(_MATH)
+    except sqlite3.OperationalError:
+        conn.create_function("pow", 2, math.pow, deterministic=True)
+        conn.create_function("sqrt", 1, math.sqrt, deterministic=True)
+    return conn
