@@ -26,8 +26,8 @@ from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day
 from quizapp.memory import NEW, StudyDayFsrs
 from quizapp.scheduling import stored_state, utc_offset_minutes
-from quizapp.store.connection import to_db
 from quizapp.store import tallies
+from quizapp.store.connection import to_db
 from quizapp.store.queue import LOG_ANSWER, LOGGED_AFTER, SET_CARD_STATE, answer_kind, answer_log
 from quizapp.store.states import CardState
 

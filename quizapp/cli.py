@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "renamed without renamed_from; without either, no database is read. Exit 1 on any problem or warning.",
     )
     lint.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
-    commands.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+    schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+    schema.add_argument("--report", action="store_true", help="the JSON Schema of `report --format json` instead")
     imp = commands.add_parser("import", parents=[common], help="sync deck files into the database (all or nothing)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
     commands.add_parser("backup", parents=[common], help="back the database up now (into 'backups' beside it)")
@@ -163,8 +164,15 @@ def cmd_lint(paths: list[Path], db: str | None = None) -> int:
     return 0
 
 
-def cmd_schema() -> int:
-    """Print the deck JSON Schema."""
+def cmd_schema(report: bool = False) -> int:
+    """Print the deck JSON Schema, or the report's."""
+    if report:
+        import json
+
+        from quizapp.analysis.export_json import REPORT_JSON_SCHEMA
+
+        print(json.dumps(REPORT_JSON_SCHEMA, indent=2, ensure_ascii=False))
+        return 0
     from quizapp.decks.schema import deck_schema_json
 
     print(deck_schema_json())
@@ -358,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lint":
             return cmd_lint(args.paths, args.db)
         if args.command == "schema":
-            return cmd_schema()
+            return cmd_schema(args.report)
         if args.command == "import":
             return cmd_import(args)
         if args.command == "backup":

@@ -22,8 +22,8 @@ from quizapp.analysis.model import (
     Summary,
     TopicRow,
     TrueRetention,
-    WeekRow,
     Weakness,
+    WeekRow,
 )
 
 TODAY = date(2026, 12, 1)
@@ -73,7 +73,8 @@ def sample_report(*, empty: bool = False) -> Report:
         "diffusion-math",
         "elbo",
         "diffusion/dit",
-        "Derive the ELBO of a DDPM: $\\log p(x_0) \\ge \\mathbb{E}_q[\\log \\frac{p(x_{0:T})}{q(x_{1:T}|x_0)}]$ " + HOSTILE,
+        "Derive the ELBO of a DDPM: $\\log p(x_0) \\ge \\mathbb{E}_q[\\log \\frac{p(x_{0:T})}{q(x_{1:T}|x_0)}]$ "
+        + HOSTILE,
         False,
         1,
         datetime(2026, 11, 30, 9, 15, tzinfo=UTC),
@@ -144,13 +145,25 @@ def sample_report(*, empty: bool = False) -> Report:
         weakness_formula="weakness = 0.5·(1 − L) + 0.3·S + 0.1·C + 0.1·K",
         summary=summary,
         topics=(t_diff, t_dit, t_small, t_cjk_root, t_cjk),
-        decks=(DeckRow("diffusion-math", "Diffusion math " + HOSTILE, t_diff.figures), DeckRow("fusion", "融合机制", t_cjk.figures)),
+        decks=(
+            DeckRow("diffusion-math", "Diffusion math " + HOSTILE, t_diff.figures),
+            DeckRow("fusion", "融合机制", t_cjk.figures),
+        ),
         questions=(q1, q2),
         weakest_topics=(t_diff, t_dit, t_cjk_root, t_cjk),
         weakest_questions=(q1, q2),
         weakest_key_points=(
             KeyPointRow("diffusion-math", "elbo", "diffusion/dit", 1, HOSTILE, 5, 4, 0.38),
-            KeyPointRow("fusion", "qformer", "多模态/融合", 0, "可学习查询 (learnable queries) 与图像特征做交叉注意力", 6, 2, 0.1),
+            KeyPointRow(
+                "fusion",
+                "qformer",
+                "多模态/融合",
+                0,
+                "可学习查询 (learnable queries) 与图像特征做交叉注意力",
+                6,
+                2,
+                0.1,
+            ),
         ),
         leeches=(LeechRow("diffusion-math/elbo", "diffusion-math", "elbo", "diffusion/dit", q1.prompt, 9, False),),
         days=days,

@@ -326,6 +326,8 @@ class _Context:
         overall = _figures(whole, filters.min_reviews_topic)
         day_list = _days(day_rows)
         forecast = _forecast(forecast_rows, self.today, day_list)
+        if filters.since is not None:  # the trend starts there; the figures above keep all history
+            day_list = [d for d in day_list if d.day >= filters.since]
         studied = {d.day for d in day_list if d.reviews}
         summary = Summary(
             cards=overall.cards,
@@ -432,7 +434,7 @@ def _prompt(content: str | None) -> tuple[str, tuple[str, ...]]:
         return "", ()
     question = question_from_content(content)
     prompt = getattr(question, "prompt", None) or getattr(question, "text", "")
-    return prompt, question.key_points
+    return str(prompt), question.key_points
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -122,7 +122,7 @@ def _title(report: Report) -> list[str]:
     f = report.filters
     scope = [f"deck {f.deck}" if f.deck else "", f"topic {f.topic}" if f.topic else ""]
     scoped = ", ".join(part for part in scope if part)
-    since = f"since {f.since.isoformat()}" if f.since else "all history"
+    since = f"trend since {f.since.isoformat()}" if f.since else "all history"
     generated = report.generated_at.astimezone(UTC)
     return [
         escape(f"# quizapp report, {report.today.isoformat()}" + (f" ({scoped})" if scoped else "")),

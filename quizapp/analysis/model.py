@@ -223,7 +223,7 @@ class Filters:
 
     deck: str | None = None
     topic: str | None = None
-    since: date | None = None
+    since: date | None = None  # the trend (days, weeks, heatmap) starts here; the other figures cover all history
     window_days: int = 30
     leech_threshold: int = 8
     min_reviews_topic: int = 10

@@ -99,7 +99,13 @@ class ReviewRow(SQLModel, table=True):
     # The answers of a time range without reading their rows: today's counts and the reports' recent window.
     __table_args__ = (
         Index(
-            "ix_review_recent", "reviewed_at", "card_id", "rating", "state_before", "elapsed_days", "duration_ms",
+            "ix_review_recent",
+            "reviewed_at",
+            "card_id",
+            "rating",
+            "state_before",
+            "elapsed_days",
+            "duration_ms",
             "study_day",
         ),
     )

@@ -23,6 +23,7 @@ import math
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MATURE_DAYS = 21
 LOG_LOSS_CLAMP = 1e-4  # a predicted 0 or 1 would make −ln infinite
@@ -135,7 +136,7 @@ def log_loss_term(predicted: float, passed: bool) -> float:
     return -math.log(p if passed else 1 - p)
 
 
-def next_counts(previous: Mapping[str, object] | None, elapsed_days: int | None) -> tuple[int, int]:
+def next_counts(previous: Mapping[str, Any] | None, elapsed_days: int | None) -> tuple[int, int]:
     """`review_number` and `lapses_before` of a new answer, from the card's previous review (None: the first).
 
     Counted as the srs-benchmark counts them: one review per study day (the first answer of a
