@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -209,25 +210,28 @@ def build_report(
         "min_reviews": filters.min_reviews_question,
         "limit": filters.limit or -1,
         "slow_factor": SLOW_FACTOR,
-        "slow_min": SLOW_MIN_ANSWERS,
         **{f"first_{p}": (today - timedelta(days=n - 1)).isoformat() for p, n in WINDOW_PERIODS.items()},
     }
     reader = _Reader(db, params)
     try:
         filtered = filters.deck is not None or topic is not None
-        cards = reader.submit(q.SUM_QUESTIONS, q.TOPIC_SUMS, q.DECK_SUMS, q.WEAKEST_QUESTIONS)
-        window = reader.submit(q.MEDIANS, q.SUM_WINDOW, q.WINDOW_TOPICS, q.WINDOW_DECKS, q.PASS_MEDIANS)
+        cards = reader.submit(q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS)
+        window = reader.submit(q.SUM_WINDOW, q.WINDOW_TOPICS, q.WINDOW_DECKS)
+        passes = reader.submit(q.PASS_TIMES, plain=True)
+        ranked = reader.submit(q.WEAKEST_QUESTIONS)
         rest = reader.submit(
             q.KEY_POINT_SUMS, q.OLD_ANSWERS, q.DAYS_OF_CARDS if filtered else q.DAYS,
             q.FORECAST, q.LEECHES, q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE,
         )  # fmt: skip
-        _, topic_rows, deck_rows, weakest = cards()
-        _, _, window_topics, window_decks, medians = window()
+        _, topic_rows, deck_rows = cards()
+        _, window_topics, window_decks = window()
+        (weakest,) = ranked()
+        slow = _SlowPasses.count(passes()[0])
         key_points, old, days, forecast, leeches, calibration, recall, late, overdue = rest()
         ctx = _Context(reader, filters, now, today, scheduler.desired_retention)
         return ctx.assemble(
             _Rows(topic_rows, deck_rows, window_topics, window_decks, old, key_points),
-            {row["topic"]: row["duration_ms"] for row in medians}, weakest, days, forecast, leeches, calibration,
+            slow, weakest, days, forecast, leeches, calibration,
             recall, late[0]["day"], overdue[0]["cards"], topic,
         )  # fmt: skip
     finally:
@@ -249,12 +253,50 @@ class _Rows:
 _AGES = ("young_passed", "young_failed", "mature_passed", "mature_failed")
 
 
+@dataclass(frozen=True)
+class _SlowPasses:
+    """Each topic's median passing time in the window, and the passes slower than SLOW_FACTOR times it, per
+    topic and per deck."""
+
+    medians: dict[str, float]
+    by_topic: dict[str, int]
+    by_deck: dict[str, int]
+
+    @classmethod
+    def count(cls, rows: list[tuple[str, str, int]]) -> _SlowPasses:
+        """From PASS_TIMES's rows: (topic, deck, milliseconds), by topic, shortest first."""
+        medians: dict[str, float] = {}
+        by_topic: dict[str, int] = defaultdict(int)
+        by_deck: dict[str, int] = defaultdict(int)
+        start = 0
+        while start < len(rows):
+            topic = rows[start][0]
+            end = start
+            while end < len(rows) and rows[end][0] == topic:
+                end += 1
+            n = end - start
+            if n >= SLOW_MIN_ANSWERS:
+                middle = start + n // 2
+                median = rows[middle][2] if n % 2 else (rows[middle - 1][2] + rows[middle][2]) / 2
+                medians[topic] = float(median)
+                first_slow = bisect_right(rows, SLOW_FACTOR * median, start, end, key=_ms)
+                by_topic[topic] += end - first_slow
+                for _, deck, _ in rows[first_slow:end]:
+                    by_deck[deck] += 1
+            start = end
+        return cls(medians, dict(by_topic), dict(by_deck))
+
+
+def _ms(row: tuple[str, str, int]) -> float:
+    return row[2]
+
+
 def _add_window_row(group: _Group, row: sqlite3.Row) -> None:
     """Count a row of window sums (SUM_WINDOW's columns) into `group`."""
     group.window = [
         group.window[0] + int(row["window_answers"] or 0),
         group.window[1] + int(row["window_again"] or 0),
-        group.window[2] + int(row["slow_correct"] or 0),
+        group.window[2] + int(row["slow_correct"] if "slow_correct" in row.keys() else 0),  # noqa: SIM118
     ]
     for period in WINDOW_PERIODS:
         counts = [int(row[f"in_{period}_{age}"] or 0) for age in _AGES]
@@ -274,7 +316,7 @@ class _Context:
     def assemble(
         self,
         rows: _Rows,
-        medians: Mapping[str, float],
+        slow: _SlowPasses,
         weakest: list[sqlite3.Row],
         day_rows: list[sqlite3.Row],
         forecast_rows: list[sqlite3.Row],
@@ -298,6 +340,10 @@ class _Context:
             _add_window_row(leaves[row["topic"]], row)
         for row in rows.window_decks:
             _add_window_row(by_deck[row["deck_id"]], row)
+        for topic, n in slow.by_topic.items():
+            leaves[topic].window[2] += n
+        for deck, n in slow.by_deck.items():
+            by_deck[deck].window[2] += n
         for row in rows.old:
             counts = [int(row[age] or 0) for age in _AGES]
             for group in (leaves[row["topic"]], by_deck[row["deck_id"]]):
@@ -340,7 +386,7 @@ class _Context:
             desired_retention=self.desired,
             retention=overall.retention,
         )
-        questions = self._questions(weakest, medians)
+        questions = self._questions(weakest, slow.medians)
         weakest_topics = sorted(
             (t for t in topics if t.figures.weakness is not None),
             key=lambda t: (-(t.figures.weakness.score if t.figures.weakness else 0.0), t.topic),
@@ -372,7 +418,7 @@ class _Context:
         rows = []
         for ranked in weakest:
             named = {"question_deck": ranked["deck_id"], "question_id": ranked["question_id"]}
-            sums = ranked
+            (sums,) = self.reader.one(q.QUESTION_FIGURES, **named)
             group = _Group()
             group.sums.update(_numbers(sums))
             (window,) = self.reader.one(q.QUESTION_WINDOW, **named, median=medians.get(sums["topic"]))

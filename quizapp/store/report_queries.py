@@ -35,13 +35,13 @@ _PER_CARD = (
     f" sum({_ACTIVE} AND c.suspended = 0 AND c.state != {CardState.New:d} AND c.due < :week_end) AS due_week,"
     f" sum({_ACTIVE} AND coalesce(t.lapses, 0) >= :leech) AS leeches"
 )
-SUM_QUESTIONS = (
-    "CREATE TEMP TABLE question_sums AS SELECT c.deck_id AS deck_id, c.question_id AS question_id,"
-    f" min(c.topic) AS topic, 1 AS questions, {_PER_CARD}, min({_RECALL_NOW}) AS lowest_recall"
-    f" FROM card c LEFT JOIN card_tally t ON t.card_id = c.id WHERE {FILTER} GROUP BY c.deck_id, c.question_id"
+SUM_LEAVES = (
+    "CREATE TEMP TABLE leaf_sums AS SELECT c.deck_id AS deck_id, c.topic AS topic,"
+    f" count(DISTINCT c.question_id) AS questions, {_PER_CARD}"
+    f" FROM card c LEFT JOIN card_tally t ON t.card_id = c.id WHERE {FILTER} GROUP BY c.deck_id, c.topic"
 )
-"""Every question's sums over its cards, in a table of this connection: topics, decks and the ranking of
-questions are sums over it, so the cards are read once."""
+"""The sums of each topic of each deck, in a table of this connection: topics and decks are sums over it,
+so the cards are read once."""
 _FIGURES = ", ".join(
     f"total({name}) AS {name}"
     for name in (
@@ -50,15 +50,29 @@ _FIGURES = ", ".join(
         "stability_sum", "due_week", "leeches",
     )
 )  # fmt: skip
-TOPIC_SUMS = f"SELECT topic, {_FIGURES} FROM question_sums GROUP BY topic"
+TOPIC_SUMS = f"SELECT topic, {_FIGURES} FROM leaf_sums GROUP BY topic"
 DECK_SUMS = (
     f"SELECT deck_id, (SELECT d.title FROM deck d WHERE d.id = deck_id) AS title, {_FIGURES}"
-    " FROM question_sums GROUP BY deck_id"
+    " FROM leaf_sums GROUP BY deck_id"
 )
+QUESTION_FIGURES = (
+    f"SELECT min(c.topic) AS topic, 1 AS questions, {_PER_CARD}, min({_RECALL_NOW}) AS lowest_recall,"
+    " (SELECT q.content FROM question q WHERE q.deck_id = :question_deck AND q.question_id = :question_id) AS content"
+    " FROM card c LEFT JOIN card_tally t ON t.card_id = c.id"
+    " WHERE c.deck_id = :question_deck AND c.question_id = :question_id"
+)
+"""The figures of one question (the sums over its cards) and its stored JSON."""
 _KEY_POINTS_PER_QUESTION = (
     "SELECT c.deck_id AS deck_id, c.question_id AS question_id, count(*) AS marked, sum(k.recalled = 0) AS missed"
     " FROM review_key_point k JOIN review r ON r.id = k.review_id JOIN card c ON c.id = r.card_id"
     " GROUP BY c.deck_id, c.question_id"
+)
+_EVIDENCE = (
+    "SELECT c.deck_id AS deck_id, c.question_id AS question_id, sum(c.retired = 0) AS cards,"
+    f" sum({_ACTIVE} AND NOT {_SEEN}) AS never_seen, total(t.young_passed) AS young_passed,"
+    " total(t.young_failed) AS young_failed, total(t.mature_passed) AS mature_passed,"
+    " total(t.mature_failed) AS mature_failed, total(t.expected) AS expected"
+    f" FROM card c LEFT JOIN card_tally t ON t.card_id = c.id WHERE {FILTER} GROUP BY c.deck_id, c.question_id"
 )
 # measures.weakness in SQL, over the evidence `s` of a question and its key points `k`
 _N = "(s.young_passed + s.young_failed + s.mature_passed + s.mature_failed)"
@@ -73,14 +87,13 @@ _WEAKNESS = (
     " + 0.5 * s.never_seen / max(s.cards, 1) + 0.5 * coalesce(1.0 * k.missed / k.marked, 0)"
 )
 WEAKEST_QUESTIONS = (
-    f"SELECT s.*, coalesce(k.marked, 0) AS marked, coalesce(k.missed, 0) AS missed, {_WEAKNESS} AS score,"
-    " (SELECT q.content FROM question q WHERE q.deck_id = s.deck_id AND q.question_id = s.question_id) AS content"
-    " FROM question_sums s"
+    "SELECT s.deck_id AS deck_id, s.question_id AS question_id, coalesce(k.marked, 0) AS marked,"
+    f" coalesce(k.missed, 0) AS missed, {_WEAKNESS} AS score FROM ({_EVIDENCE}) s"
     f" LEFT JOIN ({_KEY_POINTS_PER_QUESTION}) k ON k.deck_id = s.deck_id AND k.question_id = s.question_id"
     f" WHERE {_N} >= :min_reviews ORDER BY score DESC, s.deck_id, s.question_id LIMIT :limit"
 )
 """The questions with enough answers after a study day, weakest first (the formula of `measures.weakness`),
-with their figures, key points marked and missed, and stored JSON (needs SUM_QUESTIONS first)."""
+with their key points marked and missed."""
 LATEST_ANSWER = (
     "SELECT r.rating AS rating, r.reviewed_at AS reviewed_at FROM review r JOIN card c ON c.id = r.card_id"
     " WHERE c.deck_id = :question_deck AND c.question_id = :question_id ORDER BY r.id DESC LIMIT 1"
@@ -101,30 +114,22 @@ _PERIOD_SUMS = ", ".join(
 )
 """True retention's counts in the recent periods: `first_<period>` is the ISO date of the period's first day."""
 _IN_WINDOW = f"FROM review r CROSS JOIN card c ON c.id = r.card_id WHERE r.reviewed_at >= :window_start AND {FILTER}"
-MEDIANS = (
-    "CREATE TEMP TABLE pass_median AS SELECT topic, avg(duration_ms) AS duration_ms FROM ("
-    " SELECT c.topic AS topic, r.duration_ms AS duration_ms,"
-    " row_number() OVER (PARTITION BY c.topic ORDER BY r.duration_ms) AS place,"
-    f" count(*) OVER (PARTITION BY c.topic) AS passes {_IN_WINDOW} AND r.rating > 1 AND r.duration_ms > 0)"
-    " WHERE passes >= :slow_min AND place IN ((passes + 1) / 2, (passes + 2) / 2) GROUP BY topic"
+PASS_TIMES = (
+    "SELECT c.topic AS topic, c.deck_id AS deck_id, r.duration_ms AS duration_ms"
+    f" {_IN_WINDOW} AND r.rating > 1 AND r.duration_ms > 0 ORDER BY c.topic, r.duration_ms"
 )
-"""The median time of a passing answer in the window, per topic (with at least `slow_min` passes)."""
-_WINDOW_SUMS = (
-    "count(*) AS window_answers, sum(r.rating = 1) AS window_again,"
-    " sum(coalesce(r.rating > 1 AND r.duration_ms > :slow_factor * m.duration_ms, 0)) AS slow_correct,"
-    f" {_PERIOD_SUMS}"
-)
+"""The time of every passing answer of the window, by topic, shortest first: each topic's median, and the
+passes far slower than it."""
+_WINDOW_SUMS = f"count(*) AS window_answers, sum(r.rating = 1) AS window_again, {_PERIOD_SUMS}"
 SUM_WINDOW = (
     f"CREATE TEMP TABLE window_sums AS SELECT c.deck_id AS deck_id, c.topic AS topic, {_WINDOW_SUMS}"
-    " FROM review r CROSS JOIN card c ON c.id = r.card_id LEFT JOIN pass_median m ON m.topic = c.topic"
-    f" WHERE r.reviewed_at >= :window_start AND {FILTER} GROUP BY c.deck_id, c.topic"
+    f" {_IN_WINDOW} GROUP BY c.deck_id, c.topic"
 )
-"""The recent window's answers per topic of each deck: again-rate, recent true retention, slow passes (far
-slower than the topic's median pass)."""
+"""The recent window's answers per topic of each deck: again-rate and recent true retention."""
 _WINDOW_COLUMNS = ", ".join(
     f"total({name}) AS {name}"
     for name in (
-        "window_answers", "window_again", "slow_correct",
+        "window_answers", "window_again",
         *(f"in_{p}_{n}" for p in ("today", "7d", "30d")
           for n in ("young_passed", "young_failed", "mature_passed", "mature_failed")),
     )
@@ -132,11 +137,11 @@ _WINDOW_COLUMNS = ", ".join(
 WINDOW_TOPICS = f"SELECT topic, {_WINDOW_COLUMNS} FROM window_sums GROUP BY topic"
 WINDOW_DECKS = f"SELECT deck_id, {_WINDOW_COLUMNS} FROM window_sums GROUP BY deck_id"
 QUESTION_WINDOW = (
-    f"SELECT {_WINDOW_SUMS} FROM card c JOIN review r ON r.card_id = c.id"
-    " LEFT JOIN (SELECT :median AS duration_ms) m"
+    f"SELECT {_WINDOW_SUMS}, sum(coalesce(r.rating > 1 AND r.duration_ms > :slow_factor * :median, 0))"
+    " AS slow_correct FROM card c JOIN review r ON r.card_id = c.id"
     " WHERE c.deck_id = :question_deck AND c.question_id = :question_id AND r.reviewed_at >= :window_start"
 )
-"""The window's sums of one question (`median`: its topic's median pass, NULL without one)."""
+"""The window's sums of one question, and its slow passes (`median`: its topic's median pass, or NULL)."""
 OLD_ANSWERS = (
     "SELECT c.deck_id AS deck_id, c.topic AS topic,"
     f" sum(coalesce({_YOUNG} AND r.rating > 1, 0)) AS young_passed,"
@@ -204,7 +209,6 @@ RECALL = "SELECT * FROM recall_tally"
 
 
 _MATH = "SELECT pow(2, 0.5), sqrt(2)"
-PASS_MEDIANS = "SELECT topic, duration_ms FROM pass_median"
 
 
 def with_math(conn: sqlite3.Connection) -> sqlite3.Connection:

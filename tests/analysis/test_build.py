@@ -319,7 +319,6 @@ def test_the_sql_ranking_scores_questions_with_the_python_formula(history: tuple
     }  # fmt: skip
     with closing(q.with_math(sqlite3.connect(db.path))) as conn:
         conn.row_factory = sqlite3.Row
-        conn.execute(q.SUM_QUESTIONS, params)
         ranked = conn.execute(q.WEAKEST_QUESTIONS, params).fetchall()
     assert [row["question_id"] for row in ranked] == list(built)
     for row in ranked:

@@ -197,3 +197,28 @@ def test_schema_1_and_3_upgrade_keeping_every_review_and_telling_its_kind(old_db
     assert added == [("learning", None, None, None, None, None)] * 7 + [("review", None, None, None, None, None)]
     (backup,) = [p for p in backups(old_db) if p.name not in made]
     assert backup.name.endswith(f"before-schema-{SCHEMA_VERSION}.db") and history(backup) == history(old_db)
+
+
+def test_schema_5_counts_each_answer_and_sums_the_history_into_the_tallies(old_db: Path) -> None:
+    from quizapp.store import tallies
+
+    with sqlite3.connect(old_db) as conn:  # make the last answer a review after two days, failed
+        conn.execute(
+            "UPDATE review SET state_before = 2, rating = 1, reviewed_at = datetime(reviewed_at, '+2 days')"
+            " WHERE id = (SELECT max(id) FROM review)"
+        )
+    open_database(old_db).close()
+    with sqlite3.connect(old_db) as conn:
+        rows = conn.execute(
+            "SELECT card_id, study_day, review_number, lapses_before FROM review ORDER BY card_id, id"
+        ).fetchall()
+        assert all(day is not None and number >= 1 and lapses >= 0 for _, day, number, lapses in rows)
+        per_card = conn.execute("SELECT card_id, count(*) FROM review GROUP BY card_id").fetchall()
+        assert conn.execute("SELECT card_id, answers FROM card_tally ORDER BY card_id").fetchall() == per_card
+        assert conn.execute("SELECT sum(answers) FROM day_tally").fetchone() == (8,)
+        kept = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("card_tally", "day_tally")}
+        conn.execute("BEGIN")
+        tallies.rebuild(conn)
+        for table, before in kept.items():
+            assert conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == before
+        conn.execute("ROLLBACK")
