@@ -3,7 +3,7 @@
 
 Cloze questions use Anki's own Cloze notetype, so both apps hold one card per cloze deletion.
 Its processes (timed from outside): python benchmarks/anki_side.py import CSV COLLECTION | first COLLECTION |
-answers COLLECTION N
+answers COLLECTION N | graphs COLLECTION
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,7 @@ CSV_HEADER = "#separator:Comma\n#html:false\n#notetype column:1\n#tags column:4\
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::[^}]*)?\}\}")
 DAY = 86400
 SEED = 7  # the same ratings every run
+GRAPHS_DAYS = 365  # the Statistics screen's default period ("1 year")
 # Read from the quizapp database. The grade and state are parameters taken from quizapp's enums in `_build`,
 # so that the timed processes, which never read that database, import nothing of quizapp.
 LAPSES = (
@@ -111,6 +114,13 @@ def _fresh(path: Path) -> None:
     shutil.rmtree(path.with_suffix(".media"), ignore_errors=True)
 
 
+def _process_seconds(*args: str) -> float:
+    """Wall time of this script run as a process with `args` (start-up and interpreter exit included)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], check=True)
+    return time.perf_counter() - started
+
+
 def import_seconds(csv_path: Path, workdir: Path) -> float:
     """Wall time of a whole import process (start-up, import, close), checked by counting the cards after."""
     from anki.collection import Collection
@@ -118,10 +128,7 @@ def import_seconds(csv_path: Path, workdir: Path) -> float:
     workdir.mkdir(parents=True, exist_ok=True)
     collection_path = workdir / "import.anki2"
     _fresh(collection_path)
-    command = [sys.executable, str(Path(__file__).resolve()), "import", str(csv_path), str(collection_path)]
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    seconds = time.perf_counter() - started
+    seconds = _process_seconds("import", str(csv_path), str(collection_path))
     expected, col = _expected_cards(csv_path), Collection(str(collection_path))
     cards = col.card_count()
     col.close()
@@ -289,9 +296,42 @@ def _first_card_main(collection: str) -> None:
 
 def first_card_seconds(collection: Path) -> float:
     """Whole-process seconds to the first card's question, without the GUI (so a lower bound for Anki)."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "first", str(collection)], check=True)
-    return time.perf_counter() - started
+    return _process_seconds("first", str(collection))
+
+
+def _graphs_main(collection: str) -> None:
+    """Open the collection, compute what its Statistics screen shows over a year, close."""
+    from anki.collection import Collection
+
+    col = Collection(collection)
+    col._backend.graphs(search="", days=GRAPHS_DAYS)
+    col.close()
+
+
+def graphs_seconds(collection: Path) -> float:
+    """Whole-process seconds of Anki computing its own statistics: the data of the Statistics screen, which
+    the desktop app then draws in a web view (not included, so a lower bound for Anki)."""
+    return _process_seconds("graphs", str(collection))
+
+
+@contextmanager
+def graphs_timer(collection: Path) -> Iterator[Callable[[], float]]:
+    """Open the collection and give a call that times one `graphs` computation on it, warm (one untimed
+    call first: SQLite's cache and the backend's prepared statements are filled, as quizapp's side also is)."""
+    from anki.collection import Collection
+
+    col = Collection(str(collection))
+
+    def once() -> float:
+        started = time.perf_counter()
+        col._backend.graphs(search="", days=GRAPHS_DAYS)
+        return time.perf_counter() - started
+
+    try:
+        once()
+        yield once
+    finally:
+        col.close()
 
 
 def _answers_main(collection: str, answers: int) -> None:
@@ -321,5 +361,10 @@ if __name__ == "__main__":
             _first_card_main(collection_file)
         case ["answers", collection_file, count]:
             _answers_main(collection_file, int(count))
+        case ["graphs", collection_file]:
+            _graphs_main(collection_file)
         case _:
-            raise SystemExit("usage: anki_side.py import CSV COLLECTION | first COLLECTION | answers COLLECTION N")
+            raise SystemExit(
+                "usage: anki_side.py import CSV COLLECTION | first COLLECTION | answers COLLECTION N"
+                " | graphs COLLECTION"
+            )

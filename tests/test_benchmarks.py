@@ -1,7 +1,9 @@
 """The benchmark's smoke run (1,000 questions, one repetition), so the script never rots.
 
 One run serves both tests: quizapp's side is always measured; Anki's side is measured and checked when the
-`anki` package is installed (`pip install -e '.[bench]'`) and skipped otherwise.
+`anki` package is installed (`pip install -e '.[bench]'`) and skipped otherwise. The report rows run every path
+of `report_speed.py`: `quizapp report` processes (which must leave the database unchanged), `build_report`
+in-process, and the Statistics screen opened with `s` on a terminal until the report is painted.
 Timings are not asserted: these machines are noisy. The run must finish and fill every cell it measures.
 """
 
@@ -15,14 +17,34 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-WITH_ANKI_COLUMN = ("cold import", "launch to first card", "per answer, median", "per answer, p99", "peak RSS")
+WITH_ANKI_COLUMN = (
+    "cold import",
+    "launch to first card",
+    "per answer, median",
+    "per answer, p99",
+    "peak RSS",
+    "report",
+)
+REPORT_ROWS = (
+    "report, Markdown, whole process",
+    "report, HTML, whole process",
+    "report, JSON, whole process",
+    "report computed in-process, warm",
+    "Statistics screen, s to report painted",
+)
 Table = dict[str, list[str]]
 
 
 @pytest.fixture(scope="module")
-def quick_table(tmp_path_factory: pytest.TempPathFactory) -> Table:
+def quick_work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The work folder of the quick run: its decks, history database and Anki collection."""
+    return tmp_path_factory.mktemp("bench")
+
+
+@pytest.fixture(scope="module")
+def quick_table(quick_work: Path) -> Table:
     """The rows of `run.py --quick`, by measure: quizapp, Anki, ratio, target, met."""
-    work = tmp_path_factory.mktemp("bench")
+    work = quick_work
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--workdir", str(work)],
         capture_output=True,
@@ -32,21 +54,28 @@ def quick_table(tmp_path_factory: pytest.TempPathFactory) -> Table:
     assert result.returncode == 0, result.stderr[-2000:]
     lines = [line for line in result.stdout.splitlines() if line.startswith("| ")]
     rows = {cells[0]: cells[1:] for cells in ([c.strip() for c in line.strip("|").split("|")] for line in lines[1:])}
-    assert len(rows) == 7, result.stdout
-    assert sum(name.startswith(WITH_ANKI_COLUMN) for name in rows) == 5, result.stdout
+    assert len(rows) == 11, result.stdout
+    assert sum(name.startswith(WITH_ANKI_COLUMN) for name in rows) == 9, result.stdout
     return rows
 
 
 @pytest.mark.slow
 def test_quick_benchmark_measures_quizapp(quick_table: Table) -> None:
     for name, (quizapp, _anki, _ratio, target, met) in quick_table.items():
-        if name.startswith("report"):
-            assert quizapp == "not built yet" and met == "—", name
-            continue
         assert float(quizapp.split()[0]) > 0 and target, name
         assert met in {"yes", "**no**", "—"}, name
     warm = quick_table[next(name for name in quick_table if name.startswith("warm sync"))]
     assert warm[1] == "—" and warm[4] in {"yes", "**no**"}
+
+
+@pytest.mark.slow
+def test_quick_benchmark_times_the_report_and_its_screen(quick_table: Table) -> None:
+    report = {prefix: cells for name, cells in quick_table.items() for prefix in REPORT_ROWS if name.startswith(prefix)}
+    assert list(report) == list(REPORT_ROWS), list(quick_table)
+    for quizapp, _anki, _ratio, target, met in report.values():
+        assert quizapp.endswith(" s") and float(quizapp.split()[0]) > 0
+        assert target.startswith("< 1 s") and met in {"yes", "**no**"}
+    assert report["Statistics screen, s to report painted"][1:3] == ["—", "—"]
 
 
 @pytest.mark.slow
@@ -59,3 +88,26 @@ def test_quick_benchmark_measures_anki_beside_quizapp(quick_table: Table) -> Non
             continue
         assert float(quizapp.split()[0]) > 0 and float(anki.split()[0]) > 0, name
         assert float(ratio) > 0 and met in {"yes", "**no**"}, name
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("quick_table")  # the quick run made the history and the collection
+def test_report_speed_compares_with_anki_and_leaves_the_database_alone(quick_work: Path) -> None:
+    if importlib.util.find_spec("anki") is None:
+        pytest.skip("anki is not installed (pip install -e '.[bench]')")
+    db, decks = quick_work / "history-1000-10000.db", quick_work / "decks-1000"
+    before = db.read_bytes()
+    command = [
+        str(ROOT / "benchmarks" / "report_speed.py"),
+        str(db),
+        str(quick_work / "anki-1000" / "collection.anki2"),
+    ]
+    result = subprocess.run(
+        [sys.executable, *command, "--runs", "2", "--decks", str(decks)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")][1:]  # under the header
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == list(REPORT_ROWS)
+    for row in rows[:-1]:  # median (min–max) for each side and for the pairs' ratios
+        assert row.count("–") == 3, row
+    assert db.read_bytes() == before

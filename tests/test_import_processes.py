@@ -188,7 +188,7 @@ def test_without_the_kernels_help_workers_still_die_with_the_import(
     tmp_path: Path, database: Path, slow_decks: Path
 ) -> None:
     """Where PR_SET_PDEATHSIG cannot be asked for, the workers notice the import is gone by themselves."""
-    no_prctl = "import quizapp.decks.batch as batch\nbatch._kernel_kills_orphans = lambda: False"
+    no_prctl = "import quizapp.child_processes as c\nc.kernel_kills_orphans = lambda: False"
     run = started_parsing(database, slow_decks, tmp_path, prelude=no_prctl)
     run.watch(0.5)
     run.process.send_signal(signal.SIGKILL)

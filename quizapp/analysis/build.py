@@ -8,14 +8,13 @@ holding Python's lock, so on a million answers they overlap instead of adding up
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
 from quizapp.analysis import measures
@@ -36,6 +35,7 @@ from quizapp.analysis.model import (
     TrueRetention,
     WeekRow,
 )
+from quizapp.child_processes import Job, run_in_children, start_method
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day, study_day
 from quizapp.decks.questions import question_from_content
@@ -46,6 +46,8 @@ from quizapp.store import report_queries as q
 from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
 
+CHILDREN_MIN_BYTES = 20_000_000  # about 30k answers: below, the reads take less than forking costs
+SPAWN_MIN_BYTES = 100_000_000
 WINDOW_PERIODS = {"today": 1, "7d": 7, "30d": 30}  # study days, today included
 SLOW_FACTOR = 2.5  # a pass this many times slower than its topic's median answer is slow
 SLOW_MIN_ANSWERS = 5  # a topic median needs this many passes
@@ -133,39 +135,37 @@ def _young_or_mature(elapsed_days: int) -> int:
     return 0 if elapsed_days < 21 else 2
 
 
-class _Reader:
-    """Runs the report's statements on read-only connections of their own, several batches at once."""
+Row = dict[str, Any]
 
-    def __init__(self, db: Database, params: dict[str, object]) -> None:
-        self.path = db.path
-        self.params = params
-        self.pool = ThreadPoolExecutor(max_workers=min(3, os.cpu_count() or 1))
 
-    def _batch(self, statements: tuple[str, ...], plain: bool) -> list[list[Any]]:
-        conn = q.with_math(connection.connect_read_only(self.path))
-        try:
-            conn.execute("PRAGMA temp_store = MEMORY")
-            if not plain:
-                conn.row_factory = sqlite3.Row
-            return [conn.execute(statement, self.params).fetchall() for statement in statements]
-        finally:
-            conn.close()
+def _read(path: Path, params: dict[str, object], statements: tuple[str, ...]) -> list[list[Row]]:
+    """The rows of `statements`, run in order on a read-only connection of their own (a child process's)."""
+    conn = q.with_math(connection.connect_read_only(path))
+    try:
+        conn.execute(q.TEMP_IN_MEMORY)
+        conn.row_factory = sqlite3.Row
+        return [[dict(row) for row in conn.execute(statement, params)] for statement in statements]
+    finally:
+        conn.close()
 
-    def submit(self, *statements: str, plain: bool = False) -> Callable[[], list[list[Any]]]:
-        """Run `statements` in order on one connection, in a thread; returns a call that waits for their rows
-        (sqlite3.Row, or tuples with `plain`, cheaper for many rows)."""
-        return self.pool.submit(self._batch, statements, plain).result
 
-    def one(self, statement: str, **extra: object) -> list[sqlite3.Row]:
-        """Rows of one small statement, on this thread."""
-        conn = connection.connect_read_only(self.path)
-        try:
-            return connection.named(conn).execute(statement, {**self.params, **extra}).fetchall()
-        finally:
-            conn.close()
+def _read_slow_passes(path: Path, params: dict[str, object]) -> _SlowPasses:
+    """The window's slow passes, counted where they are read (sending their times would cost more)."""
+    conn = connection.connect_read_only(path)
+    try:
+        return _SlowPasses.count(conn.execute(q.PASS_TIMES, params).fetchall())
+    finally:
+        conn.close()
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True)
+
+def _in_turn(*jobs: Job[Any]) -> list[Any]:
+    """The results of `jobs`, run one after the other (in one child)."""
+    return [function(*args) for function, args in jobs]
+
+
+def _read_one(conn: sqlite3.Connection, statement: str, params: Mapping[str, object]) -> list[Row]:
+    """The rows of one small statement, on this process's connection."""
+    return [dict(row) for row in connection.named(conn).execute(statement, params)]
 
 
 def build_report(
@@ -211,43 +211,63 @@ def build_report(
         "limit": filters.limit or -1,
         "slow_factor": SLOW_FACTOR,
         **{f"first_{p}": (today - timedelta(days=n - 1)).isoformat() for p, n in WINDOW_PERIODS.items()},
+        "first_window": (today - timedelta(days=filters.window_days - 1)).isoformat(),
+        "first_year": (today - timedelta(days=364)).isoformat(),
     }
-    reader = _Reader(db, params)
+    filtered = filters.deck is not None or topic is not None
+    rest = (
+        q.KEY_POINT_SUMS, q.OLD_ANSWERS if filtered else q.NOTHING, q.DAYS_OF_CARDS if filtered else q.DAYS,
+        q.FORECAST, q.LEECHES,
+        q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE,
+    )  # fmt: skip
+    # a report of every card reads the window from the tallies per topic and deck, which count every card
+    window_reads = (
+        (q.TALLIED_TOPICS, q.TALLIED_DECKS) if not filtered else (q.SUM_WINDOW, q.WINDOW_TOPICS, q.WINDOW_DECKS)
+    )
+    # three children, one per large read with the small ones shared out: the two CPUs here finish them sooner
+    # than five (each child opens the database and reads its pages again)
+    jobs: list[Job[Any]] = [
+        (_in_turn, ((_read, (db.path, params, (q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS))),)),
+        (_in_turn, ((_read_slow_passes, (db.path, params)), (_read, (db.path, params, window_reads)))),
+        (_in_turn, ((_read, (db.path, params, (q.WEAKEST_QUESTIONS,))), (_read, (db.path, params, rest)))),
+    ]
+    done = run_in_children(jobs) if _worth_children(db) else [_in_turn(*args) for _, args in jobs]
+    [cards], [slow, window], [(weakest,), read] = done
+    key_points, old, days, forecast, leeches, calibration, recall, late, overdue = read
+    if not filtered:
+        window = [[], *window]  # as if SUM_WINDOW had run; the old answers are in the tallied rows
+        old = [
+            {"topic": row["topic"], "deck_id": None, **{age: row[f"old_{age}"] for age in _AGES}} for row in window[1]
+        ] + [
+            {"topic": None, "deck_id": row["deck_id"], **{age: row[f"old_{age}"] for age in _AGES}} for row in window[2]
+        ]
+    conn = q.with_math(connection.connect_read_only(db.path))
     try:
-        filtered = filters.deck is not None or topic is not None
-        cards = reader.submit(q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS)
-        window = reader.submit(q.SUM_WINDOW, q.WINDOW_TOPICS, q.WINDOW_DECKS)
-        passes = reader.submit(q.PASS_TIMES, plain=True)
-        ranked = reader.submit(q.WEAKEST_QUESTIONS)
-        rest = reader.submit(
-            q.KEY_POINT_SUMS, q.OLD_ANSWERS, q.DAYS_OF_CARDS if filtered else q.DAYS,
-            q.FORECAST, q.LEECHES, q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE,
-        )  # fmt: skip
-        _, topic_rows, deck_rows = cards()
-        _, window_topics, window_decks = window()
-        (weakest,) = ranked()
-        slow = _SlowPasses.count(passes()[0])
-        key_points, old, days, forecast, leeches, calibration, recall, late, overdue = rest()
-        ctx = _Context(reader, filters, now, today, scheduler.desired_retention)
+        ctx = _Context(conn, params, filters, now, today, scheduler.desired_retention)
         return ctx.assemble(
-            _Rows(topic_rows, deck_rows, window_topics, window_decks, old, key_points),
-            slow, weakest, days, forecast, leeches, calibration,
-            recall, late[0]["day"], overdue[0]["cards"], topic,
+            _Rows(cards[1], cards[2], window[1], window[2], old, key_points),
+            slow, weakest, days, forecast, leeches, calibration, recall, late[0]["day"], overdue[0]["cards"], topic,
         )  # fmt: skip
     finally:
-        reader.close()
+        conn.close()
+
+
+def _worth_children(db: Database) -> bool:
+    """Whether the reads are long enough to pay for starting processes (a few ms forked, about 0.2 s spawned)."""
+    size = db.path.stat().st_size if db.path.exists() else 0
+    return size > (CHILDREN_MIN_BYTES if start_method() == "fork" else SPAWN_MIN_BYTES)
 
 
 @dataclass(frozen=True)
 class _Rows:
     """The sums per topic and per deck, as read."""
 
-    topics: list[sqlite3.Row]
-    decks: list[sqlite3.Row]
-    window_topics: list[sqlite3.Row]
-    window_decks: list[sqlite3.Row]
-    old: list[sqlite3.Row]  # per topic of each deck
-    key_points: list[sqlite3.Row]  # per key point of each question
+    topics: list[Row]
+    decks: list[Row]
+    window_topics: list[Row]
+    window_decks: list[Row]
+    old: list[Row]  # per topic of each deck
+    key_points: list[Row]  # per key point of each question
 
 
 _AGES = ("young_passed", "young_failed", "mature_passed", "mature_failed")
@@ -291,12 +311,12 @@ def _ms(row: tuple[str, str, int]) -> float:
     return row[2]
 
 
-def _add_window_row(group: _Group, row: sqlite3.Row) -> None:
+def _add_window_row(group: _Group, row: Row) -> None:
     """Count a row of window sums (SUM_WINDOW's columns) into `group`."""
     group.window = [
         group.window[0] + int(row["window_answers"] or 0),
         group.window[1] + int(row["window_again"] or 0),
-        group.window[2] + int(row["slow_correct"] if "slow_correct" in row.keys() else 0),  # noqa: SIM118
+        group.window[2] + int((row["slow_correct"] if "slow_correct" in row.keys() else 0) or 0),  # noqa: SIM118
     ]
     for period in WINDOW_PERIODS:
         counts = [int(row[f"in_{period}_{age}"] or 0) for age in _AGES]
@@ -307,7 +327,8 @@ def _add_window_row(group: _Group, row: sqlite3.Row) -> None:
 class _Context:
     """What every part of the assembly needs."""
 
-    reader: _Reader
+    conn: sqlite3.Connection  # for the few small reads of the listed questions
+    params: dict[str, object]
     filters: Filters
     now: datetime
     today: date
@@ -317,12 +338,12 @@ class _Context:
         self,
         rows: _Rows,
         slow: _SlowPasses,
-        weakest: list[sqlite3.Row],
-        day_rows: list[sqlite3.Row],
-        forecast_rows: list[sqlite3.Row],
-        leech_rows: list[sqlite3.Row],
-        calibration_rows: list[sqlite3.Row],
-        recall_rows: list[sqlite3.Row],
+        weakest: list[Row],
+        day_rows: list[Row],
+        forecast_rows: list[Row],
+        leech_rows: list[Row],
+        calibration_rows: list[Row],
+        recall_rows: list[Row],
         latest_late: str | None,
         overdue: int,
         topic_filter: str | None,
@@ -344,9 +365,10 @@ class _Context:
             leaves[topic].window[2] += n
         for deck, n in slow.by_deck.items():
             by_deck[deck].window[2] += n
-        for row in rows.old:
+        for row in rows.old:  # per topic of a deck, or (from the tallies) per topic or per deck
             counts = [int(row[age] or 0) for age in _AGES]
-            for group in (leaves[row["topic"]], by_deck[row["deck_id"]]):
+            filed = [g[k] for g, k in ((leaves, row["topic"]), (by_deck, row["deck_id"])) if k is not None]
+            for group in filed:
                 group.old = [a + b for a, b in zip(group.old, counts, strict=True)]
         for row in rows.key_points:
             for group in (leaves[row["topic"]], by_deck[row["deck_id"]]):
@@ -413,20 +435,22 @@ class _Context:
             notes=() if summary.reviews else ("no reviews yet: answer some cards, then ask again",),
         )
 
-    def _questions(self, weakest: list[sqlite3.Row], medians: Mapping[str, float]) -> tuple[QuestionRow, ...]:
+    def _questions(self, weakest: list[Row], medians: Mapping[str, float]) -> tuple[QuestionRow, ...]:
         """The weakest questions as ranked in SQL, with their figures and latest answers."""
         rows = []
         for ranked in weakest:
             named = {"question_deck": ranked["deck_id"], "question_id": ranked["question_id"]}
-            (sums,) = self.reader.one(q.QUESTION_FIGURES, **named)
+            (sums,) = _read_one(self.conn, q.QUESTION_FIGURES, {**self.params, **named})
             group = _Group()
             group.sums.update(_numbers(sums))
-            (window,) = self.reader.one(q.QUESTION_WINDOW, **named, median=medians.get(sums["topic"]))
+            (window,) = _read_one(
+                self.conn, q.QUESTION_WINDOW, {**self.params, **named, "median": medians.get(sums["topic"])}
+            )
             _add_window_row(group, window)
             group.key_points = [ranked["marked"], ranked["missed"]]
             prompt, points = _prompt(sums["content"])
-            (latest,) = self.reader.one(q.LATEST_ANSWER, **named)
-            marks = self.reader.one(q.LATEST_MARKS, **named)
+            (latest,) = _read_one(self.conn, q.LATEST_ANSWER, {**self.params, **named})
+            marks = _read_one(self.conn, q.LATEST_MARKS, {**self.params, **named})
             rows.append(
                 QuestionRow(
                     deck_id=ranked["deck_id"],
@@ -445,7 +469,7 @@ class _Context:
             )
         return tuple(rows)
 
-    def _key_points(self, rows: list[sqlite3.Row]) -> tuple[KeyPointRow, ...]:
+    def _key_points(self, rows: list[Row]) -> tuple[KeyPointRow, ...]:
         """Key points ranked by the lower Wilson bound of their miss rate (ties: most missed first)."""
         ranked = sorted(
             (
@@ -461,7 +485,7 @@ class _Context:
         out = []
         for bound, _, deck, question, point, row in ranked[:limit] if limit else ranked:
             if (deck, question) not in texts:
-                found = self.reader.one(q.QUESTION_CONTENT, question_deck=deck, question_id=question)
+                found = _read_one(self.conn, q.QUESTION_CONTENT, {"question_deck": deck, "question_id": question})
                 texts[(deck, question)] = _prompt(found[0]["content"] if found else None)[1]
             points = texts[(deck, question)]
             text = points[point] if point < len(points) else f"key point {point + 1} (no longer in the deck)"
@@ -469,7 +493,7 @@ class _Context:
         return tuple(out)
 
 
-def _numbers(row: sqlite3.Row) -> dict[str, float]:
+def _numbers(row: Row) -> dict[str, float]:
     """The numeric columns of a row, by name."""
     return {name: float(row[name]) for name in row.keys() if isinstance(row[name], int | float)}  # noqa: SIM118
 
@@ -487,14 +511,14 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
-def _leech(row: sqlite3.Row) -> LeechRow:
+def _leech(row: Row) -> LeechRow:
     prompt, _ = _prompt(row["content"])
     return LeechRow(
         row["uid"], row["deck_id"], row["question_id"], row["topic"], prompt, row["lapses"], bool(row["suspended"])
     )
 
 
-def _days(rows: Iterable[sqlite3.Row]) -> list[DayRow]:
+def _days(rows: Iterable[Row]) -> list[DayRow]:
     return [
         DayRow(
             date.fromisoformat(row["study_day"]),
@@ -507,7 +531,7 @@ def _days(rows: Iterable[sqlite3.Row]) -> list[DayRow]:
     ]
 
 
-def _forecast(rows: Iterable[sqlite3.Row], today: date, days: list[DayRow]) -> tuple[ForecastDay, ...]:
+def _forecast(rows: Iterable[Row], today: date, days: list[DayRow]) -> tuple[ForecastDay, ...]:
     """Cards due on each of the next 30 study days, and their minutes at the recent mean answer time."""
     recent = [d for d in days if d.day > today - timedelta(days=30)]
     answers = sum(d.reviews for d in recent)
@@ -553,7 +577,7 @@ def _weeks(days: list[DayRow], today: date, desired: float) -> tuple[WeekRow, ..
 
 
 def _calibrations(
-    calibration_rows: Iterable[sqlite3.Row], recall_rows: Iterable[sqlite3.Row], scopes: set[str]
+    calibration_rows: Iterable[Row], recall_rows: Iterable[Row], scopes: set[str]
 ) -> tuple[Calibration, ...]:
     """Calibration overall (over the report's top-level topics) and per top-level topic."""
     bins: dict[str, dict[tuple[Any, ...], list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0] * 4))

@@ -16,23 +16,18 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
-import sys
 import threading
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from quizapp.child_processes import become_child_of, ctrl_c_held
 from quizapp.decks.cards import CardSpec, card_specs
 from quizapp.decks.loader import load_deck_bytes
 from quizapp.errors import DeckError, DeckProblem
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-ORPHAN_CHECK_SECONDS = 0.2  # how often a worker without PR_SET_PDEATHSIG looks for its parent
 
 
 @dataclass(frozen=True)
@@ -70,57 +65,16 @@ def _workers(items: list[tuple[Path, bytes]]) -> int:
     return max(1, min(len(items), os.cpu_count() or 1))
 
 
-def _kernel_kills_orphans() -> bool:
-    """Ask Linux to SIGKILL this process when its parent dies, however the parent dies (even by SIGKILL,
-    when no code of the parent runs); False where that cannot be asked."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    result: int = libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), *(ctypes.c_ulong(0),) * 3)
-    return result == 0
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    """Where the kernel cannot be asked, notice the parent's death by being adopted by another process."""
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_CHECK_SECONDS)
-    os._exit(1)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Make this worker end with the import process: an orphan would otherwise finish parsing and then
-    block forever writing its result to a pipe nobody reads, holding hundreds of MB."""
-    if not _kernel_kills_orphans():
-        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before it could be watched
-        os._exit(1)
-
-
 def _work(items: list[tuple[Path, bytes]], share: list[int], results: Connection, parent: int) -> None:
     """A worker's life: ignore Ctrl-C (it reaches the whole process group, and only the import process
     is to act on it), die with the import process, send each file's result as soon as it is ready."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork, see _ctrl_c_held
-    _die_with_parent(parent)
+    become_child_of(parent)
     # On an unexpected error the worker stops; the import process parses what is missing itself,
     # so the error is raised there, with its traceback, instead of being printed from a worker.
     with contextlib.suppress(Exception):
         for index in share:
             results.send((index, prepare(*items[index])))
     results.close()
-
-
-@contextlib.contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """Hold SIGINT back while forking, so a worker is born with it blocked and cannot take a Ctrl-C
-    for a KeyboardInterrupt before it ignores it; one that came meanwhile is raised on leaving."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _shares(items: list[tuple[Path, bytes]], workers: int) -> list[list[int]]:
@@ -148,7 +102,7 @@ def _prepare_in_workers(items: list[tuple[Path, bytes]], workers: int) -> list[P
     readers: list[Connection] = []
     results: dict[int, Prepared] = {}
     try:
-        with _ctrl_c_held():
+        with ctrl_c_held():
             for share in _shares(items, workers):
                 reader, writer = context.Pipe(duplex=False)
                 readers.append(reader)

@@ -116,11 +116,15 @@ _PERIOD_SUMS = ", ".join(
 _IN_WINDOW = f"FROM review r CROSS JOIN card c ON c.id = r.card_id WHERE r.reviewed_at >= :window_start AND {FILTER}"
 PASS_TIMES = (
     "SELECT c.topic AS topic, c.deck_id AS deck_id, r.duration_ms AS duration_ms"
-    f" {_IN_WINDOW} AND r.rating > 1 AND r.duration_ms > 0 ORDER BY c.topic, r.duration_ms"
+    f" {_IN_WINDOW} AND r.study_day >= :first_window AND r.rating > 1 AND r.duration_ms > 0"
+    " ORDER BY c.topic, r.duration_ms"
 )
 """The time of every passing answer of the window, by topic, shortest first: each topic's median, and the
 passes far slower than it."""
-_WINDOW_SUMS = f"count(*) AS window_answers, sum(r.rating = 1) AS window_again, {_PERIOD_SUMS}"
+_WINDOW_SUMS = (
+    "sum(r.study_day >= :first_window) AS window_answers,"
+    f" sum(r.study_day >= :first_window AND r.rating = 1) AS window_again, {_PERIOD_SUMS}"
+)
 SUM_WINDOW = (
     f"CREATE TEMP TABLE window_sums AS SELECT c.deck_id AS deck_id, c.topic AS topic, {_WINDOW_SUMS}"
     f" {_IN_WINDOW} GROUP BY c.deck_id, c.topic"
@@ -136,6 +140,23 @@ _WINDOW_COLUMNS = ", ".join(
 )  # fmt: skip
 WINDOW_TOPICS = f"SELECT topic, {_WINDOW_COLUMNS} FROM window_sums GROUP BY topic"
 WINDOW_DECKS = f"SELECT deck_id, {_WINDOW_COLUMNS} FROM window_sums GROUP BY deck_id"
+_TALLIED_PERIODS = ", ".join(
+    f"total(CASE WHEN d.study_day >= :first_{period} THEN d.{name} END) AS in_{period}_{name}"
+    for period in ("today", "7d", "30d")
+    for name in ("young_passed", "young_failed", "mature_passed", "mature_failed")
+)
+_TALLIED_WINDOW = (
+    "total(CASE WHEN d.study_day >= :first_window THEN d.answers END) AS window_answers,"
+    f" total(CASE WHEN d.study_day >= :first_window THEN d.again END) AS window_again, {_TALLIED_PERIODS},"
+    " total(CASE WHEN d.study_day < :first_year THEN d.young_passed END) AS old_young_passed,"
+    " total(CASE WHEN d.study_day < :first_year THEN d.young_failed END) AS old_young_failed,"
+    " total(CASE WHEN d.study_day < :first_year THEN d.mature_passed END) AS old_mature_passed,"
+    " total(CASE WHEN d.study_day < :first_year THEN d.mature_failed END) AS old_mature_failed"
+)
+TALLIED_TOPICS = f"SELECT d.topic AS topic, {_TALLIED_WINDOW} FROM topic_day_tally d GROUP BY d.topic"
+TALLIED_DECKS = f"SELECT d.deck_id AS deck_id, {_TALLIED_WINDOW} FROM deck_day_tally d GROUP BY d.deck_id"
+"""The window's sums and those older than a year per topic and per deck, from the tallies: what SUM_WINDOW and
+OLD_ANSWERS read from the answers, for a report of every card."""
 QUESTION_WINDOW = (
     f"SELECT {_WINDOW_SUMS}, sum(coalesce(r.rating > 1 AND r.duration_ms > :slow_factor * :median, 0))"
     " AS slow_correct FROM card c JOIN review r ON r.card_id = c.id"
@@ -153,6 +174,7 @@ OLD_ANSWERS = (
 """True retention's counts older than a year, per topic of each deck: all history minus them is the last 365
 days."""
 
+NOTHING = "SELECT 1 WHERE 0"
 KEY_POINT_SUMS = (
     "SELECT c.deck_id AS deck_id, c.question_id AS question_id, min(c.topic) AS topic, k.point AS point,"
     " count(*) AS marked, sum(k.recalled = 0) AS missed"
@@ -209,6 +231,7 @@ RECALL = "SELECT * FROM recall_tally"
 
 
 _MATH = "SELECT pow(2, 0.5), sqrt(2)"
+TEMP_IN_MEMORY = "PRAGMA temp_store = MEMORY"  # the report's temporary tables
 
 
 def with_math(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from quizapp.decks.deck_files import file_hash, find_deck_files
 from quizapp.errors import DeckError, DeckProblem
+from quizapp.store import tallies
 from quizapp.store.connection import named, to_db
 from quizapp.store.database import Database
 from quizapp.store.renames import QuestionFace, pair_renames, reviews_phrase
@@ -412,4 +413,5 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
                 _apply_deck(conn, deck, by_path[deck.path], stamp, report)
             _retire_decks(conn, vanished, report)
             conn.executemany(_RESTAT, restat)
+            tallies.refile_moved(conn)
     return report

@@ -170,6 +170,9 @@ class CardTally(SQLModel, table=True):
     last_rating: int
     last_reviewed_at: datetime
     last_study_day: str | None = None  # NULL only for answers older than schema 5 without a study day
+    # where the card's answers are filed in topic_day_tally and deck_day_tally: its topic and deck then
+    topic: str
+    deck_id: str
 
 
 class DayTally(SQLModel, table=True):
@@ -187,6 +190,44 @@ class DayTally(SQLModel, table=True):
     expected: float
     duration_ms: int
     late: int  # answers to review cards due on an earlier study day: that day's reviews were not all done
+
+
+class TopicDayTally(SQLModel, table=True):
+    """Every answer of one study day to the cards of one topic (its full path), summed up (schema 5): a
+    topic's recent figures without reading the window's answers. Same columns as `day_tally`."""
+
+    __tablename__ = "topic_day_tally"
+    study_day: str = Field(primary_key=True)
+    topic: str = Field(primary_key=True)
+    answers: int
+    again: int
+    new_cards: int
+    young_passed: int
+    young_failed: int
+    mature_passed: int
+    mature_failed: int
+    expected: float
+    duration_ms: int
+    late: int
+
+
+class DeckDayTally(SQLModel, table=True):
+    """Every answer of one study day to the cards of one deck, summed up (schema 5). Same columns as
+    `day_tally`."""
+
+    __tablename__ = "deck_day_tally"
+    study_day: str = Field(primary_key=True)
+    deck_id: str = Field(primary_key=True)
+    answers: int
+    again: int
+    new_cards: int
+    young_passed: int
+    young_failed: int
+    mature_passed: int
+    mature_failed: int
+    expected: float
+    duration_ms: int
+    late: int
 
 
 class CalibrationTally(SQLModel, table=True):

@@ -48,28 +48,60 @@ _DAY_TERMS = {
 _DAY_TERMS = {name: f"coalesce({term}, 0)" for name, term in _DAY_TERMS.items()}  # NULL elapsed_days: not after a day
 _DAY_COLUMNS = ", ".join(_DAY_TERMS)
 _ADD_UP = ", ".join(f"{name} = {name} + excluded.{name}" for name in _DAY_TERMS)
+_SIGNED = ", ".join(f":sign * ({term})" for term in _DAY_TERMS.values())
+_SUMMED = ", ".join(f"sum({term})" for term in _DAY_TERMS.values())
 _ADD_ANSWER_DAY = (
-    f"INSERT INTO day_tally (study_day, {_DAY_COLUMNS})"
-    f" SELECT r.study_day, {', '.join(f':sign * ({term})' for term in _DAY_TERMS.values())}"
+    f"INSERT INTO day_tally (study_day, {_DAY_COLUMNS}) SELECT r.study_day, {_SIGNED}"
     f" FROM review r WHERE r.id = :review_id ON CONFLICT (study_day) DO UPDATE SET {_ADD_UP}"
 )
-_REBUILD_DAYS = (
-    f"INSERT INTO day_tally (study_day, {_DAY_COLUMNS})"
-    f" SELECT r.study_day, {', '.join(f'sum({term})' for term in _DAY_TERMS.values())} FROM review r"
-    " WHERE r.study_day IS NOT NULL GROUP BY r.study_day"
+# Per topic and per deck, filed under the card's `card_tally.topic` / `deck_id`, which `refile_moved` keeps
+# equal to the card's own: its whole history moves with it when a deck edit changes its topic or deck.
+_ADD_TO_FILED = tuple(
+    f"INSERT INTO {name}_day_tally (study_day, {key}, {_DAY_COLUMNS}) SELECT r.study_day, t.{key}, {_SIGNED}"
+    " FROM review r JOIN card_tally t ON t.card_id = r.card_id WHERE r.id = :review_id"
+    f" ON CONFLICT (study_day, {key}) DO UPDATE SET {_ADD_UP}"
+    for name, key in (("topic", "topic"), ("deck", "deck_id"))
 )
-_DROP_EMPTY_DAY = "DELETE FROM day_tally WHERE answers = 0"
+_FILE_CARD = tuple(
+    f"INSERT INTO {name}_day_tally (study_day, {key}, {_DAY_COLUMNS}) SELECT r.study_day, :{key},"
+    f" {', '.join(f':sign * sum({term})' for term in _DAY_TERMS.values())}"
+    f" FROM review r WHERE r.card_id = :card_id AND r.study_day IS NOT NULL GROUP BY r.study_day"
+    f" ON CONFLICT (study_day, {key}) DO UPDATE SET {_ADD_UP}"
+    for name, key in (("topic", "topic"), ("deck", "deck_id"))
+)
+"""A card's whole history added to (`sign` 1) or taken from (−1) the `topic` and `deck_id` given."""
+_MOVED = (
+    "SELECT t.card_id AS card_id, t.topic AS old_topic, t.deck_id AS old_deck, c.topic AS topic, c.deck_id AS deck_id"
+    " FROM card_tally t JOIN card c ON c.id = t.card_id WHERE t.topic != c.topic OR t.deck_id != c.deck_id"
+)
+_REFILE = "UPDATE card_tally SET topic = :topic, deck_id = :deck_id WHERE card_id = :card_id"
+_REBUILD_DAYS = (
+    f"INSERT INTO day_tally (study_day, {_DAY_COLUMNS}) SELECT r.study_day, {_SUMMED} FROM review r"
+    " WHERE r.study_day IS NOT NULL GROUP BY r.study_day",
+    *(
+        f"INSERT INTO {name}_day_tally (study_day, {key}, {_DAY_COLUMNS}) SELECT r.study_day, t.{key}, {_SUMMED}"
+        f" FROM review r JOIN card_tally t ON t.card_id = r.card_id WHERE r.study_day IS NOT NULL"
+        f" GROUP BY r.study_day, t.{key}"
+        for name, key in (("topic", "topic"), ("deck", "deck_id"))
+    ),
+)
+_DROP_EMPTY_DAYS = (
+    "DELETE FROM day_tally WHERE answers = 0",
+    "DELETE FROM topic_day_tally WHERE answers = 0",
+    "DELETE FROM deck_day_tally WHERE answers = 0",
+)
 
 _CARD_SUMS = (
     "SELECT r.card_id, count(*), sum(coalesce(r.elapsed_days >= 1 AND r.rating = 1, 0)),"
     f" {', '.join(f'sum({_DAY_TERMS[name]})' for name in ('young_passed', 'young_failed', 'mature_passed'))},"
     f" sum({_DAY_TERMS['mature_failed']}), sum({_DAY_TERMS['expected']}), sum({_DAY_TERMS['duration_ms']}),"
-    " r.rating, max(r.reviewed_at), r.study_day"  # the one max() makes bare columns those of the newest review
+    " r.rating, max(r.reviewed_at), r.study_day,"  # the one max() makes bare columns those of the newest review
+    " (SELECT c.topic FROM card c WHERE c.id = r.card_id), (SELECT c.deck_id FROM card c WHERE c.id = r.card_id)"
     " FROM review r"
 )
 _CARD_COLUMNS = (
     "card_id, answers, lapses, young_passed, young_failed, mature_passed, mature_failed, expected, duration_ms,"
-    " last_rating, last_reviewed_at, last_study_day"
+    " last_rating, last_reviewed_at, last_study_day, topic, deck_id"
 )
 _REWRITE_CARD = (
     f"INSERT OR REPLACE INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} WHERE r.card_id = :card_id GROUP BY r.card_id"
@@ -104,6 +136,8 @@ _DROP_EMPTY = ("DELETE FROM calibration_tally WHERE answers = 0", "DELETE FROM r
 _CLEAR = (
     "DELETE FROM card_tally",
     "DELETE FROM day_tally",
+    "DELETE FROM topic_day_tally",
+    "DELETE FROM deck_day_tally",
     "DELETE FROM calibration_tally",
     "DELETE FROM recall_tally",
 )
@@ -177,19 +211,20 @@ def _calibration_rows(answer: _Calibrated, sign: int) -> tuple[dict[str, object]
 
 def add_answer(conn: sqlite3.Connection, review_id: int, card_id: int, sign: int = 1) -> None:
     """Count the logged review `review_id` of `card_id` in the tallies (`sign` −1: take it out, before its
-    undo deletes it; `card_tally` is rewritten afterwards by `rewrite_card`)."""
+    undo deletes it; `card_tally` is rewritten after the delete by `rewrite_card`)."""
+    if sign > 0:
+        rewrite_card(conn, card_id)  # first: a new card's first answer files the card
     conn.execute(_ADD_ANSWER_DAY, {"review_id": review_id, "sign": sign})
+    for statement in _ADD_TO_FILED:
+        conn.execute(statement, {"review_id": review_id, "sign": sign})
     row = conn.execute(_CALIBRATED_ONE, {"review_id": review_id}).fetchone()
     if row is not None:
         calibration, recall = _calibration_rows(_Calibrated(*row), sign)
         conn.execute(_ADD_CALIBRATION, calibration)
         conn.execute(_ADD_RECALL, recall)
     if sign < 0:
-        conn.execute(_DROP_EMPTY_DAY)
-        for statement in _DROP_EMPTY:
+        for statement in (*_DROP_EMPTY_DAYS, *_DROP_EMPTY):
             conn.execute(statement)
-    else:
-        rewrite_card(conn, card_id)
 
 
 def rewrite_card(conn: sqlite3.Connection, card_id: int) -> None:
@@ -198,12 +233,29 @@ def rewrite_card(conn: sqlite3.Connection, card_id: int) -> None:
     conn.execute(_DROP_CARD, {"card_id": card_id})
 
 
+def refile_moved(conn: sqlite3.Connection) -> int:
+    """Move the history of every card whose topic or deck changed (a deck edited, renamed) to its new topic
+    and deck in topic_day_tally and deck_day_tally; returns how many cards moved. Run by every sync that
+    writes, in its transaction."""
+    moved = conn.execute(_MOVED).fetchall()
+    for card_id, old_topic, old_deck, topic, deck_id in moved:
+        for sign, filed in ((-1, {"topic": old_topic, "deck_id": old_deck}), (1, {"topic": topic, "deck_id": deck_id})):
+            for statement in _FILE_CARD:
+                conn.execute(statement, {**filed, "card_id": card_id, "sign": sign})
+        conn.execute(_REFILE, {"topic": topic, "deck_id": deck_id, "card_id": card_id})
+    if moved:
+        for statement in _DROP_EMPTY_DAYS:
+            conn.execute(statement)
+    return len(moved)
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Compute every tally from the review log, with the terms the answers use."""
     for statement in _CLEAR:
         conn.execute(statement)
     conn.execute(_REBUILD_CARDS)
-    conn.execute(_REBUILD_DAYS)
+    for statement in _REBUILD_DAYS:
+        conn.execute(statement)
     calibration: dict[tuple[object, ...], list[float]] = {}
     recall: dict[tuple[object, ...], list[float]] = {}
     for row in conn.execute(_CALIBRATED):

@@ -4,6 +4,7 @@ marked, and each figure checked against a count made by hand or recomputed here 
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -257,7 +258,7 @@ def test_answering_and_undoing_keep_the_tallies_equal_to_a_rebuild(history: tupl
         done = scheduler.answer(ids[hour % len(ids)], Grade(1 + hour % 4), 10_000)
         if hour % 2:
             scheduler.undo(done.review_id)
-    tables = ("card_tally", "day_tally", "calibration_tally", "recall_tally")
+    tables = ("card_tally", "day_tally", "topic_day_tally", "deck_day_tally", "calibration_tally", "recall_tally")
     kept = {t: sorted(raw(db, f"SELECT * FROM {t}")) for t in tables}
     with closing(sqlite3.connect(db.path)) as conn:
         conn.execute("BEGIN")
@@ -342,3 +343,57 @@ def test_a_review_answered_on_a_later_study_day_than_due_is_late(history: tuple[
     day = (due_day + timedelta(days=1)).date().isoformat()
     assert late[day] == 1 and day not in before
     assert sum(int(str(n)) for n in late.values()) == sum(int(str(n)) for n in before.values()) + 1
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_reads_in_child_processes_give_the_same_report(
+    history: tuple[Database, ReviewScheduler], monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    from quizapp import child_processes
+    from quizapp.analysis import build
+
+    db, _ = history
+    here = report(db)
+    monkeypatch.setattr(build, "CHILDREN_MIN_BYTES", 0)
+    monkeypatch.setattr(build, "SPAWN_MIN_BYTES", 0)
+    monkeypatch.setattr(child_processes, "start_method", lambda: method)
+    monkeypatch.setattr(build, "start_method", lambda: method)
+    calls: list[int] = []
+
+    def counted(jobs: list[child_processes.Job[object]]) -> list[object]:
+        calls.append(len(jobs))
+        return child_processes.run_in_children(jobs)
+
+    monkeypatch.setattr(build, "run_in_children", counted)
+    assert report(db) == here
+    assert calls == [3]
+    # and a job really runs in another process
+    assert child_processes.run_in_children([(os.getpid, ())]) != [os.getpid()]
+
+
+def test_a_question_moved_to_another_topic_takes_its_history_along(
+    history: tuple[Database, ReviewScheduler], tmp_path: Path
+) -> None:
+    db, _ = history
+    deck = tmp_path / "decks" / "report.yaml"
+    deck.write_text(
+        deck.read_text(encoding="utf-8").replace(
+            "topic: diffusion/dit\n    prompt: How does adaLN",
+            "topic: diffusion/conditioning\n    prompt: How does adaLN",
+        ),
+        encoding="utf-8",
+    )
+    sync_decks(db, [tmp_path / "decks"], NOW)
+    topics = {t.topic: t.figures for t in report(db).topics}
+    moved = topics["diffusion/conditioning"]
+    assert (moved.reviews, moved.lapses, moved.window_again) == (5, 2, 2)
+    assert moved.retention["30d"].young.failed == 2
+    assert topics["diffusion/dit"].reviews == 0 and topics["diffusion/dit"].window_reviews == 0
+    assert report(db, topic="diffusion/conditioning").topics[-1].figures.window_again == 2  # the raw path agrees
+    tables = ("card_tally", "topic_day_tally", "deck_day_tally")
+    kept = {t: sorted(raw(db, f"SELECT * FROM {t}")) for t in tables}
+    with closing(sqlite3.connect(db.path)) as conn:
+        conn.execute("BEGIN")
+        tallies.rebuild(conn)
+        assert {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables} == kept
+        conn.execute("ROLLBACK")

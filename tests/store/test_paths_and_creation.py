@@ -267,13 +267,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def _fill(folder: Path) -> None:
-    with (folder / "filler").open("wb") as f:
-        try:
+    """Fill the file system up (it may be full already: then even creating the file fails)."""
+    try:
+        with (folder / "filler").open("wb") as f:
             while True:
                 f.write(b"\0" * 65536)
                 f.flush()
-        except OSError:
-            pass
+    except OSError:
+        pass
 
 
 def test_a_full_disk_is_named_when_the_review_starts(tmp_path: Path, small_disk: Path) -> None:
