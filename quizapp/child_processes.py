@@ -6,9 +6,10 @@ Python code does not at all, so work that must run on both CPUs runs in processe
   an orphan would otherwise finish its work and then block forever on a pipe nobody reads;
 - ignores Ctrl-C, which reaches the whole process group: the parent alone acts on it, and kills
   its children;
-- is forked when this process has a single thread (it starts in milliseconds with everything
-  imported), else spawned, since forking a process whose other threads may hold a lock can leave
-  the child waiting for it forever.
+- is forked: it starts in milliseconds with everything imported. Only a process with a single thread
+  forks (`can_fork`): a child of one whose other threads may hold a lock can wait for it forever.
+  (Spawning instead fails inside the Textual app, whose terminal handling leaves file descriptors
+  that multiprocessing cannot pass on; the app runs such work in threads instead.)
 A job whose child died or failed is run again in this process, so its error is raised here, with
 its traceback.
 """
@@ -74,10 +75,9 @@ def ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def start_method() -> str:
-    """`fork` while this process runs one thread, else `spawn` (see the module docstring)."""
-    methods = multiprocessing.get_all_start_methods()
-    return "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+def can_fork() -> bool:
+    """Whether children can be forked here: the platform forks and this process runs a single thread."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _run(function: Callable[..., Any], args: tuple[Any, ...], results: Connection, parent: int) -> None:
@@ -88,12 +88,12 @@ def _run(function: Callable[..., Any], args: tuple[Any, ...], results: Connectio
 
 
 def run_in_children(jobs: Sequence[Job[Any]]) -> list[Any]:
-    """The result of each job (a picklable top-level function and its arguments), each run in a child process
-    at once, in the order given. On any exception, Ctrl-C included, the children are killed and reaped first."""
-    method = start_method()
-    if method == "fork" and sys.platform.startswith("linux"):
+    """The result of each job (a function and its arguments), each run in a forked child at once, in the order
+    given (call only where `can_fork`). On any exception, Ctrl-C included, the children are killed and reaped
+    first."""
+    if sys.platform.startswith("linux"):
         import ctypes  # noqa: F401  (imported once here, not once in each child, by kernel_kills_orphans)
-    context: Any = multiprocessing.get_context(method)
+    context: Any = multiprocessing.get_context("fork")
     processes: list[BaseProcess] = []
     readers: list[Connection] = []
     results: dict[int, Any] = {}

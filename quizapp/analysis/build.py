@@ -12,6 +12,7 @@ import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -35,7 +36,7 @@ from quizapp.analysis.model import (
     TrueRetention,
     WeekRow,
 )
-from quizapp.child_processes import Job, run_in_children, start_method
+from quizapp.child_processes import Job, can_fork, run_in_children
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day, study_day
 from quizapp.decks.questions import question_from_content
@@ -47,7 +48,6 @@ from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
 
 CHILDREN_MIN_BYTES = 20_000_000  # about 30k answers: below, the reads take less than forking costs
-SPAWN_MIN_BYTES = 100_000_000
 WINDOW_PERIODS = {"today": 1, "7d": 7, "30d": 30}  # study days, today included
 SLOW_FACTOR = 2.5  # a pass this many times slower than its topic's median answer is slow
 SLOW_MIN_ANSWERS = 5  # a topic median needs this many passes
@@ -231,7 +231,13 @@ def build_report(
         (_in_turn, ((_read_slow_passes, (db.path, params)), (_read, (db.path, params, window_reads)))),
         (_in_turn, ((_read, (db.path, params, (q.WEAKEST_QUESTIONS,))), (_read, (db.path, params, rest)))),
     ]
-    done = run_in_children(jobs) if _worth_children(db) else [_in_turn(*args) for _, args in jobs]
+    if not _worth_children(db):
+        done = [_in_turn(*args) for _, args in jobs]
+    elif can_fork():
+        done = run_in_children(jobs)
+    else:  # the app (threads run): in threads, where SQLite overlaps a little
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            done = list(pool.map(lambda job: job[0](*job[1]), jobs))
     [cards], [slow, window], [(weakest,), read] = done
     key_points, old, days, forecast, leeches, calibration, recall, late, overdue = read
     if not filtered:
@@ -253,9 +259,9 @@ def build_report(
 
 
 def _worth_children(db: Database) -> bool:
-    """Whether the reads are long enough to pay for starting processes (a few ms forked, about 0.2 s spawned)."""
+    """Whether the reads are long enough to pay for starting processes (a few ms each)."""
     size = db.path.stat().st_size if db.path.exists() else 0
-    return size > (CHILDREN_MIN_BYTES if start_method() == "fork" else SPAWN_MIN_BYTES)
+    return size > CHILDREN_MIN_BYTES
 
 
 @dataclass(frozen=True)

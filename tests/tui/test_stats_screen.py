@@ -202,9 +202,16 @@ async def test_a_report_that_cannot_be_read_is_reported(
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_stats_with_the_real_report(make_app: Callable[..., QuizApp]) -> None:
-    """Home's wiring to `build_report`: before any answer, then after some."""
-    pytest.importorskip("quizapp.analysis.build")
+@pytest.mark.parametrize("large", [False, True])
+async def test_stats_with_the_real_report(
+    make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    """Home's wiring to `build_report`: before any answer, then after some; `large`: read as a large database
+    is (in threads, since the app runs threads and cannot fork)."""
+    from quizapp.analysis import build
+
+    if large:
+        monkeypatch.setattr(build, "CHILDREN_MIN_BYTES", 0)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_stats(pilot, app)
