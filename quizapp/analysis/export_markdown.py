@@ -187,7 +187,9 @@ def _topic_cells(rank: str, row: TopicRow) -> tuple[str, ...]:
 def _weakest_topics(report: Report) -> list[str]:
     f = report.filters
     ranked = [_topic_cells(str(n), row) for n, row in enumerate(report.weakest_topics, 1)]
-    unranked = [_topic_cells("—", row) for row in report.topics if row.figures.weakness is None]
+    unscored = [row for row in report.topics if row.figures.weakness is None]
+    unranked = [_topic_cells("—", row) for row in unscored if row.figures.reviews]
+    untouched = [row.topic for row in unscored if not row.figures.reviews]
     header = (
         "#",
         "Topic",
@@ -208,6 +210,9 @@ def _weakest_topics(report: Report) -> list[str]:
         "",
     ]
     lines += markdown_table(header, ranked + unranked, "rlrrrrrrrr") if ranked or unranked else ["No topics."]
+    if untouched:
+        shown = ", ".join(escape(name) for name in untouched[:12]) + (", …" if len(untouched) > 12 else "")
+        lines += ["", f"Not reviewed yet ({len(untouched)} topics): {shown}"]
     fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", report.weakness_formula))])
     return [*lines, "", "The weakness score:", "", fence, report.weakness_formula, fence]
 

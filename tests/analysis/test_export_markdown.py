@@ -201,3 +201,14 @@ def test_title_names_the_filters() -> None:
 def test_hostile_text_is_in_the_sample() -> None:
     # the tests above lean on it: the sample's key point is the hostile string
     assert sample_report().weakest_key_points[0].text == HOSTILE
+
+
+def test_topics_never_reviewed_are_summed_up_in_one_line_not_listed() -> None:
+    from quizapp.analysis.model import TopicRow
+    from tests.report_sample import figures
+
+    report = sample_report()
+    never = [TopicRow(f"video/t{n}", 2, replace(figures(0, 0, 0, None), reviews=0)) for n in range(14)]
+    text = to_markdown(replace(report, topics=(*report.topics, *never)))
+    assert "| video/t0 " not in text
+    assert "Not reviewed yet (14 topics): video/t0, video/t1," in text and text.count("video/t") == 12
