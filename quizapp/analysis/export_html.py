@@ -50,6 +50,7 @@ th.num { white-space: normal; }
 .nowrap { white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .text { min-width: 12em; max-width: 40em; overflow-wrap: anywhere; }
+.path { min-width: 7em; overflow-wrap: break-word; }
 .id {
   font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
   font-size: 0.85em; color: var(--muted); overflow-wrap: break-word;
@@ -81,6 +82,11 @@ def deck_text(text: str) -> str:
     """Deck text as safe HTML: math rendered to Unicode, then escaped; Chinese marked so it gets Chinese glyphs."""
     rendered = html.escape(render_plain_math(text), quote=True)
     return f'<span lang="zh-Hans">{rendered}</span>' if any(is_wide(c) for c in rendered) else rendered
+
+
+def topic_text(topic: str) -> str:
+    """A topic path as safe HTML that breaks after its slashes, not inside a word, on a narrow screen."""
+    return deck_text(topic).replace("/", "/<wbr>")
 
 
 def _id(text: str) -> str:
@@ -163,7 +169,7 @@ def _summary(report: Report) -> str:
 def _topic_cells(row: TopicRow, scale: float) -> list[str]:
     f, w = row.figures, row.figures.weakness
     return [
-        deck_text(row.topic),
+        topic_text(row.topic),
         svg_charts.weakness_bar(render_plain_math(row.topic), w.score if w else None, scale=scale),
         score(w.score if w else None),
         str(f.reviews),
@@ -181,7 +187,7 @@ def _weakest_topics(report: Report) -> str:
         return _section("Weakest topics", "topics", formula, '<p class="muted">No topic has enough reviews yet.</p>')
     scale = max(1.0, *(r.figures.weakness.score for r in report.weakest_topics if r.figures.weakness))
     headers = [
-        ("Topic", "text"),
+        ("Topic", "path"),
         ("Weakness", "bar-cell"),
         ("Score", "num"),
         ("Reviews", "num"),
@@ -206,7 +212,7 @@ def _question_cells(q: QuestionRow) -> list[str]:
     grade = GRADES.get(q.last_grade, "—") if q.last_grade is not None else "—"
     return [
         f"{deck_text(q.prompt)}{retired}<br>{_id(q.deck_id + '/' + q.question_id)}",
-        deck_text(q.topic),
+        topic_text(q.topic),
         f'{grade}<br><span class="muted nowrap">{reviewed}</span>',
         percent(q.retrievability),
         missed,
@@ -223,7 +229,7 @@ def _rows_or_none(title: str, anchor: str, headers: Sequence[tuple[str, str]], r
 def _weakest_questions(report: Report) -> str:
     headers = [
         ("Question", "text"),
-        ("Topic", "text"),
+        ("Topic", "path"),
         ("Last grade", ""),
         ("Recall now", "num"),
         ("Missed key points", "text"),
@@ -235,12 +241,12 @@ def _weakest_questions(report: Report) -> str:
 
 
 def _key_points(report: Report) -> str:
-    headers = [("Key point", "text"), ("Question", ""), ("Topic", "text"), ("Missed", "num"), ("Miss rate low", "num")]
+    headers = [("Key point", "text"), ("Question", ""), ("Topic", "path"), ("Missed", "num"), ("Miss rate low", "num")]
     rows = [
         [
             deck_text(k.text),
             _id(f"{k.deck_id}/{k.question_id} #{k.point + 1}"),
-            deck_text(k.topic),
+            topic_text(k.topic),
             f"{k.missed}/{k.marked}",
             percent(k.miss_wilson_low),
         ]
@@ -250,9 +256,9 @@ def _key_points(report: Report) -> str:
 
 
 def _leeches(report: Report) -> str:
-    headers = [("Card", ""), ("Prompt", "text"), ("Topic", "text"), ("Lapses", "num"), ("Suspended", "")]
+    headers = [("Card", ""), ("Prompt", "text"), ("Topic", "path"), ("Lapses", "num"), ("Suspended", "")]
     rows = [
-        [_id(le.uid), deck_text(le.prompt), deck_text(le.topic), str(le.lapses), "yes" if le.suspended else "no"]
+        [_id(le.uid), deck_text(le.prompt), topic_text(le.topic), str(le.lapses), "yes" if le.suspended else "no"]
         for le in report.leeches
     ]
     return _rows_or_none("Leeches", "leeches", headers, rows)
