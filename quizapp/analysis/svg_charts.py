@@ -220,7 +220,7 @@ def calibration_chart(bins: Sequence[CalibrationBin]) -> str:
     drawn = [(b, p, a) for b, p, a in points if p is not None and a is not None]
     if not drawn:
         return no_data(title, kind="calibration")
-    left, top, side = 44.0, 10.0, 260.0
+    left, top, side = 58.0, 10.0, 260.0  # room for the tick labels and, left of them, the rotated axis label
     width, height = left + side + 20, top + side + 40
     most = max(b.count for b, _, _ in drawn)
 
