@@ -70,6 +70,7 @@ class SchedulerSettings:
     relearning_steps_minutes: tuple[float, ...] = (10.0,)
     maximum_interval_days: int = 36500
     fuzz: bool = True
+    parameters: tuple[float, ...] | None = None  # FSRS-6's 21 weights fitted to the user (`fitting`), else py-fsrs's
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class StudyDayFsrs:
         self.day_start_hour = day_start_hour
         self.tz = tz
         self._fsrs = fsrs.Scheduler(
+            **({"parameters": settings.parameters} if settings.parameters else {}),
             desired_retention=settings.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps_minutes),
             relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps_minutes),
