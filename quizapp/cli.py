@@ -7,6 +7,7 @@ commands that need them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -309,6 +310,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from quizapp.analysis.output import write_report
     from quizapp.config import load_settings
     from quizapp.store.database import open_database
+    from quizapp.store.fits import parameters_in_use
 
     settings = load_settings(args.db, args.decks)
     if not settings.db_path.exists():
@@ -322,7 +324,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     db = open_database(settings.db_path, allow_read_only=True)
     try:
-        report = build_report(db, settings.scheduler, settings.review, filters)
+        fitted = dataclasses.replace(settings.scheduler, parameters=parameters_in_use(db))
+        report = build_report(db, fitted, settings.review, filters)
     finally:
         db.close()
     if filters.deck is not None and not report.decks:

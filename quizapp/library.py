@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from quizapp.scheduling import ReviewScheduler
 from quizapp.store.catalog import DeckInfo, deck_infos, topic_counts
 from quizapp.store.connection import named
 from quizapp.store.database import Database, open_database
+from quizapp.store.fits import parameters_in_use
 from quizapp.store.sync import sync_decks
 
 
@@ -66,7 +67,8 @@ def open_library(settings: Settings) -> Library:
         deck_ids, problems = report.deck_ids, report.problems
     else:
         deck_ids, problems = _synced_from(db, settings.deck_paths), []
-    scheduler = ReviewScheduler(db, settings.scheduler, settings.review)
+    fitted = replace(settings.scheduler, parameters=parameters_in_use(db))  # `quizapp optimize`'s, if any
+    scheduler = ReviewScheduler(db, fitted, settings.review)
     return Library(db, scheduler, deck_infos(db, deck_ids), problems)
 
 

@@ -155,11 +155,22 @@ def _running_sums_for_reports(conn: sqlite3.Connection) -> None:
     tallies.rebuild(conn)
 
 
+def _fits_of_the_scheduler(conn: sqlite3.Connection) -> None:
+    """Schema 6: `parameter_fit` keeps every fit of FSRS's parameters to the user's answers and its judgement."""
+    conn.execute(
+        "CREATE TABLE parameter_fit (id INTEGER NOT NULL, fitted_at DATETIME NOT NULL, parameters VARCHAR NOT NULL,"
+        " train_reviews INTEGER NOT NULL, test_reviews INTEGER NOT NULL, log_loss_before FLOAT NOT NULL,"
+        " log_loss_after FLOAT NOT NULL, rmse_bins_before FLOAT, rmse_bins_after FLOAT, auc_before FLOAT,"
+        " auc_after FLOAT, kept BOOLEAN NOT NULL, rescheduled INTEGER NOT NULL, PRIMARY KEY (id))"
+    )
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
 MIGRATIONS: list[Migration] = [
     _stat_column_and_indexes_for_100k_cards,
     _questions_stored_once,
     _what_each_answer_missed,
     _running_sums_for_reports,
+    _fits_of_the_scheduler,
 ]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -257,4 +257,24 @@ class RecallTally(SQLModel, table=True):
     expected: float
 
 
+class ParameterFit(SQLModel, table=True):
+    """One fit of FSRS's parameters to the user's answers (schema 6), kept or not, with its judgement on the
+    answers it did not see; the newest kept one is in use (`store.fits`)."""
+
+    __tablename__ = "parameter_fit"
+    id: int | None = Field(default=None, primary_key=True)
+    fitted_at: datetime
+    parameters: str  # a JSON list of 21 numbers
+    train_reviews: int
+    test_reviews: int
+    log_loss_before: float
+    log_loss_after: float
+    rmse_bins_before: float | None = None
+    rmse_bins_after: float | None = None
+    auc_before: float | None = None
+    auc_after: float | None = None
+    kept: bool  # whether it predicted the held-out answers better, and so is in use unless a newer one is
+    rescheduled: int = 0  # review cards whose due date was recomputed from it
+
+
 meta_table = Meta.__table__  # type: ignore[attr-defined]
