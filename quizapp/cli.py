@@ -79,6 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     unsuspend.add_argument("uids", nargs="*", metavar="CARD", help="card ids as `suspended` lists them")
     unsuspend.add_argument("--all", action="store_true", help="every suspended and buried card")
+    optimize = commands.add_parser(
+        "optimize",
+        parents=[common],
+        help="fit FSRS to your answers; keep the fit if it predicts your later answers better",
+        description="Fit FSRS-6's parameters to your answers (fsrs-rs), score them and the parameters in use on "
+        "the latest 20%% of answers the fit did not see (log loss, RMSE(bins), AUC), and keep the fit only if it "
+        "predicts them better. Every fit is kept in the history (--history).",
+    )
+    now_or_not = optimize.add_mutually_exclusive_group()
+    now_or_not.add_argument(
+        "--reschedule", action="store_true", default=None, help="recompute the review cards' due dates with a kept fit"
+    )
+    now_or_not.add_argument(
+        "--no-reschedule",
+        dest="reschedule",
+        action="store_false",
+        help="keep the due dates (default without a terminal)",
+    )
+    optimize.add_argument("--history", action="store_true", help="list every fit and its figures")
     report = commands.add_parser(
         "report",
         parents=[common],
@@ -303,6 +322,14 @@ class UsageError(QuizError):
     exit_code = 2
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    """Fit FSRS to the answers in the database (see `quizapp.optimize`)."""
+    from quizapp.config import load_settings
+    from quizapp.optimize import run
+
+    return run(load_settings(args.db, args.decks), reschedule_cards=args.reschedule, show_history=args.history)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Build the report from the database as it is (nothing synced) and write it in the chosen format."""
     from quizapp.analysis.build import build_report
@@ -384,6 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_unsuspend(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "optimize":
+            return cmd_optimize(args)
         return cmd_review(args)
     except DeckError as e:
         for problem in e.problems:

@@ -75,6 +75,7 @@ def run(
                 "reschedule the review cards' due dates with them now? [y/N] "
             ).strip().lower() in ("y", "yes")
         if reschedule_cards:
+            print("rescheduling (each review card's answers replayed; about 25 s a million answers)…", flush=True)
             fitted = replace(settings.scheduler, parameters=fit.parameters)
             moved = reschedule(db, fitted, settings.review, fit_id)
             print(f"rescheduled {moved} review cards")

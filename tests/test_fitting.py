@@ -168,3 +168,16 @@ def test_the_scheduler_gives_other_intervals_with_other_parameters() -> None:
     default = StudyDayFsrs(SchedulerSettings(fuzz=False), ReviewSettings().day_start_hour, UTC)
     fitted = StudyDayFsrs(SchedulerSettings(fuzz=False, parameters=TRUE), ReviewSettings().day_start_hour, UTC)
     assert default.preview(1, NEW, now)[4] != fitted.preview(1, NEW, now)[4]
+
+
+def test_the_command_refuses_a_new_database_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quizapp.cli import main
+
+    assert main(["--db", str(tmp_path / "new.db"), "optimize"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == f"quizapp: fitting needs {fitting.MIN_REVIEWS} answers given at least a study day after the card's"
+        f" previous one; there are 0: {fitting.MIN_REVIEWS} more needed\n"
+    )
+    assert main(["--db", str(tmp_path / "new.db"), "optimize", "--history"]) == 0
+    assert "no fit yet" in capsys.readouterr().out
