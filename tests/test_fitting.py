@@ -125,6 +125,11 @@ def test_optimize_keeps_a_better_fit_which_the_scheduler_then_uses_and_reschedul
         assert library.scheduler.memory.settings.parameters == (stored.parameters if stored.kept else None)
     finally:
         library.db.close()
+    from quizapp.cli import main
+
+    assert main(["--db", str(settings.db_path), "--decks", str(settings.deck_paths[0]), "report"]) == 0
+    scheduler_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("- Scheduler:"))
+    assert ("fitted" in scheduler_line) == stored.kept
 
 
 def test_a_fit_not_kept_changes_nothing(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -218,7 +218,7 @@ def build_report(
     rest = (
         q.KEY_POINT_SUMS, q.OLD_ANSWERS if filtered else q.NOTHING, q.DAYS_OF_CARDS if filtered else q.DAYS,
         q.FORECAST, q.LEECHES,
-        q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE,
+        q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE, q.FIT_IN_USE,
     )  # fmt: skip
     # a report of every card reads the window from the tallies per topic and deck, which count every card
     window_reads = (
@@ -239,7 +239,7 @@ def build_report(
         with ThreadPoolExecutor(len(jobs)) as pool:
             done = list(pool.map(lambda job: job[0](*job[1]), jobs))
     [cards], [slow, window], [(weakest,), read] = done
-    key_points, old, days, forecast, leeches, calibration, recall, late, overdue = read
+    key_points, old, days, forecast, leeches, calibration, recall, late, overdue, fit = read
     if not filtered:
         window = [[], *window]  # as if SUM_WINDOW had run; the old answers are in the tallied rows
         old = [
@@ -249,13 +249,25 @@ def build_report(
         ]
     conn = q.with_math(connection.connect_read_only(db.path))
     try:
-        ctx = _Context(conn, params, filters, now, today, scheduler.desired_retention)
+        ctx = _Context(conn, params, filters, now, today, scheduler.desired_retention, _parameters(fit))
         return ctx.assemble(
             _Rows(cards[1], cards[2], window[1], window[2], old, key_points),
             slow, weakest, days, forecast, leeches, calibration, recall, late[0]["day"], overdue[0]["cards"], topic,
         )  # fmt: skip
     finally:
         conn.close()
+
+
+def _parameters(fit: list[Row]) -> str:
+    """Which FSRS parameters schedule the cards: the defaults, or the fit in use and how it was judged."""
+    if not fit:
+        return "FSRS-6 defaults (`quizapp optimize` fits them to you)"
+    row = fit[0]
+    when = from_db(row["fitted_at"])
+    return (
+        f"fitted {when:%Y-%m-%d} on {row['train_reviews']} answers; log loss on {row['test_reviews']} later ones"
+        f" {row['log_loss_before']:.4f} with the parameters then in use, {row['log_loss_after']:.4f} fitted"
+    )
 
 
 def _worth_children(db: Database) -> bool:
@@ -339,6 +351,7 @@ class _Context:
     now: datetime
     today: date
     desired: float
+    parameters: str
 
     def assemble(
         self,
@@ -413,6 +426,7 @@ class _Context:
             studied_days=len(studied),
             desired_retention=self.desired,
             retention=overall.retention,
+            parameters=self.parameters,
         )
         questions = self._questions(weakest, slow.medians)
         weakest_topics = sorted(

@@ -163,7 +163,10 @@ def _summary(report: Report) -> str:
     table = _table(
         [("Period", "nowrap"), ("Young (&lt; 21 d)", "num"), ("Mature (≥ 21 d)", "num"), ("Total", "num")], rows
     )
-    return _section("Summary", "summary", f'<div class="cards">{cards}</div>', "<h3>True retention</h3>", table)
+    scheduler = f'<p class="muted">Scheduler: {html.escape(s.parameters)}</p>'
+    return _section(
+        "Summary", "summary", f'<div class="cards">{cards}</div>', scheduler, "<h3>True retention</h3>", table
+    )
 
 
 def _topic_cells(row: TopicRow, scale: float) -> list[str]:

@@ -145,6 +145,7 @@ def _summary(report: Report) -> list[str]:
         f"- Due today: {s.due_today}",
         f"- Streak: {s.streak_days} days ({s.studied_days} study days in all)",
         f"- Desired retention: {percent(s.desired_retention)}",
+        f"- Scheduler: {escape(s.parameters)}",
         "",
         "True retention: reviews of cards that came back after at least a study day; young cards had been"
         " out for less than 21 days, mature ones for 21 or more.",

@@ -215,6 +215,7 @@ class Summary:
     studied_days: int
     desired_retention: float
     retention: dict[str, TrueRetention]  # by period
+    parameters: str = "FSRS-6 defaults"  # or the fit in use (`quizapp optimize`), with its held-out log loss
 
 
 @dataclass(frozen=True)

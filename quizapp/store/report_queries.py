@@ -227,6 +227,10 @@ OVERDUE = (
 )
 """Review cards due before today and still not answered: the days since were not done."""
 CALIBRATION = "SELECT * FROM calibration_tally"
+FIT_IN_USE = (
+    "SELECT fitted_at, train_reviews, test_reviews, log_loss_before, log_loss_after FROM parameter_fit"
+    " WHERE kept = 1 ORDER BY id DESC LIMIT 1"
+)
 RECALL = "SELECT * FROM recall_tally"
 
 

@@ -238,7 +238,9 @@ class StatsScreen(Screen[None]):
                 f"{counted(summary.streak_days, 'day')} · {counted(summary.studied_days, 'study day')} in all\n",
                 ("Cards   ", "bold"),
                 f"{summary.seen} of {summary.cards} seen · {summary.reviews} reviews"
-                f" · desired retention {percent(summary.desired_retention)}",
+                f" · desired retention {percent(summary.desired_retention)}\n",
+                ("FSRS    ", "bold"),
+                summary.parameters,
             )
         )
         notes = "\n".join(report.notes)
