@@ -98,6 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the due dates (default without a terminal)",
     )
     optimize.add_argument("--history", action="store_true", help="list every fit and its figures")
+    plan = commands.add_parser(
+        "plan",
+        parents=[common],
+        help="new cards a day and desired retention to get every question seen and recalled by the interview",
+        description="Plan to the interview date: how many new cards a day get every question seen 3 days before "
+        "it, the highest desired retention whose busiest day fits your minutes (simulated with FSRS), the expected "
+        "recall on the day per topic, or, if it cannot fit, the minutes it needs and what to leave out.",
+    )
+    plan.add_argument(
+        "--interview", type=_day, metavar="DATE", help="the interview date (default: plan.interview_date)"
+    )
+    plan.add_argument("--minutes", type=float, metavar="M", help="minutes a day (default: your recent mean)")
+    plan.add_argument("--apply", action="store_true", help="schedule with the plan until the interview (config [plan])")
     report = commands.add_parser(
         "report",
         parents=[common],
@@ -117,7 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--limit", type=_count, default=30, metavar="N", help="questions, key points, leeches (30; 0: all)"
     )
+    _config_parser(commands)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-15") from None
 
 
 def _past_date(text: str) -> date:
@@ -322,6 +343,18 @@ class UsageError(QuizError):
     exit_code = 2
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Plan to the interview date (see `quizapp.planning`)."""
+    from quizapp.config import load_settings
+    from quizapp.plan_command import run
+
+    settings = load_settings(args.db, args.decks)
+    interview = args.interview or settings.plan.interview_date
+    if interview is None:
+        raise UsageError("give the interview date: --interview 2027-01-15 (or set plan.interview_date)")
+    return run(settings, interview, args.minutes, apply=args.apply)
+
+
 def cmd_optimize(args: argparse.Namespace) -> int:
     """Fit FSRS to the answers in the database (see `quizapp.optimize`)."""
     from quizapp.config import load_settings
@@ -335,11 +368,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from quizapp.analysis.build import build_report
     from quizapp.analysis.model import Filters
     from quizapp.analysis.output import write_report
-    from quizapp.config import load_settings
+    from quizapp.config import in_force, load_settings
+    from quizapp.days import study_day
     from quizapp.store.database import open_database
     from quizapp.store.fits import parameters_in_use
 
-    settings = load_settings(args.db, args.decks)
+    loaded = load_settings(args.db, args.decks)
+    settings = in_force(loaded, study_day(datetime.now(UTC), loaded.review.day_start_hour))  # a plan's, if any
     if not settings.db_path.exists():
         raise QuizError(f"no database at {settings.db_path} yet: review some cards first (run `quizapp`)")
     filters = Filters(
@@ -347,6 +382,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         topic=getattr(args, "topic", None),
         since=args.since,
         window_days=args.window,
+        leech_threshold=settings.review.leech_threshold,
         limit=args.limit,
     )
     db = open_database(settings.db_path, allow_read_only=True)
@@ -389,10 +425,57 @@ def cmd_review(args: argparse.Namespace) -> int:
     return run_review(db=args.db, decks=args.decks, deck=args.deck, topic=args.topic)
 
 
+# --- quizapp config: light, like lint and schema (no Textual, no SQLAlchemy) -------------------------------
+
+
+def _config_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    config = commands.add_parser(
+        "config",
+        help="show, set, unset or check the settings (the config file)",
+        description="Show, set, unset or check the settings in the config file: the one $QUIZAPP_CONFIG names, "
+        "else config.toml in the data folder. A value is checked by the rules quizapp starts with, and the "
+        "file is replaced in one step (its comments are not kept).",
+    )
+    actions = config.add_subparsers(dest="config_action", metavar="ACTION")
+    actions.add_parser("show", help="every setting: its value, where it comes from and its default (the default)")
+    put = actions.add_parser("set", help="set one setting, e.g. `quizapp config set review.new_per_day 15`")
+    put.add_argument("name", metavar="SECTION.KEY", help="e.g. scheduler.desired_retention, plan.interview_date")
+    put.add_argument("value", metavar="VALUE", help="e.g. 0.92, 15, suspend, 2027-01-15, '1, 10', true")
+    unset = actions.add_parser("unset", help="put one setting back to its default")
+    unset.add_argument("name", metavar="SECTION.KEY")
+    actions.add_parser("check", help="check the config file: print ok, or the problem and exit 1")
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """Show, set, unset or check the settings; a problem in the file is a one-line error (exit 2, check: 1)."""
+    from quizapp import config_file
+    from quizapp.config import config_path
+    from quizapp.errors import ConfigError
+
+    if args.config_action == "set":
+        value = config_file.set_setting(args.name, args.value)
+        print(f"{args.name} = {config_file.shown(value)} (in {config_path()})")
+    elif args.config_action == "unset":
+        removed = config_file.unset_setting(args.name)
+        print(f"{args.name} is back to its default" if removed else f"{args.name} was not set: it has its default")
+    elif args.config_action == "check":
+        try:
+            checked = config_file.check()
+        except ConfigError as e:
+            print(f"quizapp: {e.message}", file=sys.stderr)
+            return 1
+        print(f"{checked}: ok" if checked else f"ok: no config file at {config_path()}, every setting has its default")
+    else:
+        print("\n".join(config_file.show_lines()))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `quizapp` command."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "config":
+            return cmd_config(args)
         if args.command == "lint":
             return cmd_lint(args.paths, args.db)
         if args.command == "schema":
@@ -413,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_report(args)
         if args.command == "optimize":
             return cmd_optimize(args)
+        if args.command == "plan":
+            return cmd_plan(args)
         return cmd_review(args)
     except DeckError as e:
         for problem in e.problems:

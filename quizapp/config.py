@@ -1,15 +1,18 @@
-"""Settings and paths: database, deck folders, scheduler and review options.
+"""Settings and paths: database, deck folders, scheduler, review and plan options.
 
 Precedence: command-line option, then environment variable, then default for the database and
 the deck folders; the config file (the one QUIZAPP_CONFIG names, else the data folder's
-`config.toml`), then default for the scheduler and review settings.
+`config.toml`), then default for the scheduler, review and plan settings. `config_file` writes
+that file; the rules here say what it may hold.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
@@ -73,13 +76,29 @@ class SchedulerSettings:
     parameters: tuple[float, ...] | None = None  # FSRS-6's 21 weights fitted to the user (`fitting`), else py-fsrs's
 
 
+LeechAction = Literal["tag", "suspend"]
+LEECH_ACTIONS: tuple[LeechAction, ...] = ("tag", "suspend")
+
+
 @dataclass(frozen=True)
 class ReviewSettings:
-    """Daily limits and the day boundary."""
+    """Daily limits, the day boundary, and what to do with a card failed again and again (a leech)."""
 
     new_per_day: int = 20
     day_start_hour: int = 4
     learn_ahead_minutes: int = 20
+    leech_threshold: int = 8  # lapses (Again after a study day) that make a card a leech, as in Anki
+    leech_action: LeechAction = "tag"  # Anki's two choices: only show it as a leech, or also suspend it
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The candidate's study plan: `quizapp plan --apply` sets the new cards a day and the desired retention
+    that get every question seen and recalled by the interview; they are in force until that day."""
+
+    interview_date: date | None = None
+    new_per_day: int | None = None
+    desired_retention: float | None = None
 
 
 @dataclass(frozen=True)
@@ -90,12 +109,15 @@ class Settings:
     deck_paths: tuple[Path, ...]
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
 
 MAX_NEW_PER_DAY = 10_000
 MAX_LEARN_AHEAD_MINUTES = 24 * 60
 MAX_STEP_MINUTES = 365 * 24 * 60
 MAX_INTERVAL_DAYS = 36_500  # 100 years: any due date stays far from datetime's year 9999
+MAX_LEECH_THRESHOLD = 100
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -103,9 +125,10 @@ class _Rule:
     """What one config-file setting accepts; the bounds keep every accepted value usable by the
     scheduler (no overflow when it becomes a date) and sensible for a study plan."""
 
-    kind: Literal["whole", "number", "bool", "steps"]
+    kind: Literal["whole", "number", "bool", "steps", "choice", "date"]
     low: float = 0
     high: float = 0
+    choices: tuple[str, ...] = ()
 
     def allowed(self) -> str:
         """The accepted values, as the error message says them."""
@@ -115,12 +138,20 @@ class _Rule:
             return f"a number from {self.low:g} to {self.high:g}"
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "choice":
+            return "one of " + ", ".join(_shown(choice) for choice in self.choices)
+        if self.kind == "date":
+            return "a date like 2027-01-15"
         return f"a list of minutes, each above 0 and at most {self.high:g} ({self.high / (24 * 60):g} days)"
 
     def parse(self, value: object) -> object:
         """The setting's value, or None if `value` is not allowed (a bool is never taken for a number)."""
         if self.kind == "bool":
             return value if isinstance(value, bool) else None
+        if self.kind == "choice":
+            return value if isinstance(value, str) and value in self.choices else None
+        if self.kind == "date":
+            return _date(value)
         if self.kind == "steps":
             if not isinstance(value, list) or not all(_is_number(v) and 0 < v <= self.high for v in value):
                 return None
@@ -131,9 +162,33 @@ class _Rule:
             return int(value) if float(value).is_integer() else None
         return float(value)
 
+    def from_text(self, text: str) -> object:
+        """What a value typed on the command line or in the settings screen stands for, to `parse` next: TOML's
+        reading of it (`0.92`, `15`, `true`, `[1, 10]`, `2027-01-15`), else the text itself (`suspend`).
+        A list of steps may leave out its brackets (`1, 10`; nothing: no steps)."""
+        text = text.strip()
+        if "\n" in text or "\r" in text:  # one value, never more lines of TOML
+            return text
+        if self.kind == "steps" and not text.startswith("["):
+            text = f"[{text}]"
+        try:
+            return tomllib.loads(f"value = {text}")["value"]
+        except tomllib.TOMLDecodeError:
+            return text
+
 
 def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _date(value: object) -> date | None:
+    """A TOML date, or a string written as one (`"2027-01-15"`); a date with a time is not a date."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # 2027-02-30
+            return None
+    return value if isinstance(value, date) and not isinstance(value, datetime) else None
 
 
 RULES: dict[str, dict[str, _Rule]] = {
@@ -148,9 +203,23 @@ RULES: dict[str, dict[str, _Rule]] = {
         "new_per_day": _Rule("whole", 0, MAX_NEW_PER_DAY),
         "day_start_hour": _Rule("whole", 0, 23),
         "learn_ahead_minutes": _Rule("whole", 0, MAX_LEARN_AHEAD_MINUTES),
+        "leech_threshold": _Rule("whole", 1, MAX_LEECH_THRESHOLD),
+        "leech_action": _Rule("choice", choices=LEECH_ACTIONS),
+    },
+    "plan": {
+        "interview_date": _Rule("date"),
+        "new_per_day": _Rule("whole", 0, MAX_NEW_PER_DAY),
+        "desired_retention": _Rule("number", 0.5, 0.99),
     },
 }
-_SECTIONS: dict[str, type[Any]] = {"scheduler": SchedulerSettings, "review": ReviewSettings}
+"""Every setting the config file may hold, by section. `SchedulerSettings.parameters` is not one: the fitted
+weights live in the database."""
+_SECTIONS: dict[str, type[Any]] = {"scheduler": SchedulerSettings, "review": ReviewSettings, "plan": PlanSettings}
+
+
+def defaults() -> dict[str, dict[str, object]]:
+    """The default of every setting of RULES, by section."""
+    return {name: {key: getattr(_SECTIONS[name](), key) for key in rules} for name, rules in RULES.items()}
 
 
 def _shown(value: object) -> str:
@@ -169,6 +238,37 @@ def _home_of(key: str) -> str | None:
     return next((name for name, rules in RULES.items() if key in rules), None)
 
 
+def setting(name: str) -> tuple[str, str, _Rule]:
+    """The section, key and rule of a setting named as `quizapp config set` takes it: `section.key`.
+
+    Raises:
+        ConfigError: for a name that is no setting, with the one probably meant.
+    """
+    section, dot, key = name.partition(".")
+    rule = RULES.get(section, {}).get(key) if dot else None
+    if rule is not None:
+        return section, key, rule
+    bare = key if dot else section
+    home = _home_of(bare)
+    known = [f"{section}.{key}" for section, rules in RULES.items() for key in rules]
+    close = [f"{home}.{bare}"] if home is not None else get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise ConfigError(f"unknown setting {name}{hint} (`quizapp config show` lists them)")
+
+
+def parse_setting(name: str, value: object) -> object:
+    """A setting's value (`section.key`), checked by its rule.
+
+    Raises:
+        ConfigError: for an unknown setting, or a value its rule does not allow (the message says which are).
+    """
+    section, key, rule = setting(name)
+    parsed = rule.parse(value)
+    if parsed is None:
+        raise ConfigError(f"{section}.{key} must be {rule.allowed()}, not {_shown(value)}")
+    return parsed
+
+
 def _unknown(source: Path, key: str, section: str | None) -> ConfigError:
     """An unknown name, with the setting or section it was probably meant to be."""
     home = _home_of(key)
@@ -184,12 +284,12 @@ def _unknown(source: Path, key: str, section: str | None) -> ConfigError:
     return ConfigError(f"{source}: unknown {what}{hint} (known: {', '.join(known)})")
 
 
-def _section(data: dict[str, Any], name: str, source: Path) -> Any:
-    """Build one settings section from a config-file table, rejecting unknown keys and values out of bounds."""
+def _section(data: dict[str, Any], name: str, source: Path) -> dict[str, object]:
+    """One section's settings from a config-file table, rejecting unknown keys and values out of bounds."""
     table = data.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: {name} must be a table: a [{name}] line followed by its settings")
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for key, value in table.items():
         rule = RULES[name].get(key)
         if rule is None:
@@ -198,24 +298,54 @@ def _section(data: dict[str, Any], name: str, source: Path) -> Any:
         if parsed is None:
             raise ConfigError(f"{source}: [{name}] {key} must be {rule.allowed()}, not {_shown(value)}")
         values[key] = parsed
-    return _SECTIONS[name](**values)
+    return values
 
 
-def _config_file(home: Path) -> Path | None:
+def config_path() -> Path:
+    """The config file quizapp reads and `quizapp config set` writes: the one QUIZAPP_CONFIG names, else
+    `config.toml` in the data folder; either may not exist yet."""
+    named = os.environ.get("QUIZAPP_CONFIG")
+    return Path(named).expanduser() if named else data_dir() / "config.toml"
+
+
+def config_to_read() -> Path | None:
     """The config file to read: the one QUIZAPP_CONFIG names (it must exist), else the data folder's, if any.
 
     Raises:
         ConfigError: if QUIZAPP_CONFIG names a file that does not exist.
     """
-    named = os.environ.get("QUIZAPP_CONFIG")
-    if named:
-        path = Path(named).expanduser()
-        if not path.is_file():
-            problem = "is not a file" if path.exists() else "does not exist"
-            raise ConfigError(f"QUIZAPP_CONFIG names {path}, which {problem}")
-        return path
-    default = home / "config.toml"
-    return default if default.is_file() else None
+    path = config_path()
+    if os.environ.get("QUIZAPP_CONFIG") and not path.is_file():
+        problem = "is not a file" if path.exists() else "does not exist"
+        raise ConfigError(f"QUIZAPP_CONFIG names {path}, which {problem}")
+    return path if path.is_file() else None
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """A config file's TOML, as written: not yet checked against the rules (`check_config` does that).
+
+    Raises:
+        ConfigError: for a file that cannot be read, is not UTF-8 or is not TOML.
+    """
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: {e.strerror}") from e
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: {e}") from e
+
+
+def check_config(data: dict[str, Any], source: Path) -> dict[str, dict[str, object]]:
+    """The settings a config file sets, checked against RULES: section → setting → value.
+
+    Raises:
+        ConfigError: for an unknown section or setting, a section that is not a table, or a value not allowed,
+            naming `source`.
+    """
+    for name in data:
+        if name not in RULES:
+            raise _unknown(source, name, None)
+    return {name: _section(data, name, source) for name in RULES if name in data}
 
 
 def load_settings(db: str | None = None, decks: list[str] | None = None) -> Settings:
@@ -239,20 +369,22 @@ def load_settings(db: str | None = None, decks: list[str] | None = None) -> Sett
         user_decks = home / "decks"
         deck_paths = (bundled_decks_dir(), user_decks) if user_decks.is_dir() else (bundled_decks_dir(),)
     settings = Settings(db_path=db_path, deck_paths=deck_paths)
-    config_file = _config_file(home)
+    config_file = config_to_read()
     if config_file is None:
         return settings
-    try:
-        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{config_file}: {e.strerror}") from e
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"{config_file}: {e}") from e
-    for name in data:
-        if name not in RULES:
-            raise _unknown(config_file, name, None)
-    return replace(
-        settings,
-        scheduler=_section(data, "scheduler", config_file),
-        review=_section(data, "review", config_file),
-    )
+    values = check_config(read_config(config_file), config_file)
+    return replace(settings, **{name: _SECTIONS[name](**values.get(name, {})) for name in RULES})
+
+
+def in_force(settings: Settings, today: date) -> Settings:
+    """The settings to schedule with on study day `today`: the plan's new cards a day and desired retention
+    until the interview date, the normal ones from that day on."""
+    plan = settings.plan
+    if plan.interview_date is None or today >= plan.interview_date:
+        return settings
+    scheduler, review = settings.scheduler, settings.review
+    if plan.desired_retention is not None:
+        scheduler = replace(scheduler, desired_retention=plan.desired_retention)
+    if plan.new_per_day is not None:
+        review = replace(review, new_per_day=plan.new_per_day)
+    return replace(settings, scheduler=scheduler, review=review)

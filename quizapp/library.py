@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from quizapp.config import Settings
+from quizapp.config import Settings, in_force
+from quizapp.days import study_day
 from quizapp.errors import DeckProblem, QuizError
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.catalog import DeckInfo, deck_infos, topic_counts
@@ -67,8 +68,10 @@ def open_library(settings: Settings) -> Library:
         deck_ids, problems = report.deck_ids, report.problems
     else:
         deck_ids, problems = _synced_from(db, settings.deck_paths), []
-    fitted = replace(settings.scheduler, parameters=parameters_in_use(db))  # `quizapp optimize`'s, if any
-    scheduler = ReviewScheduler(db, fitted, settings.review)
+    today = study_day(datetime.now(UTC), settings.review.day_start_hour)
+    planned = in_force(settings, today)  # `quizapp plan --apply`'s, until the interview
+    fitted = replace(planned.scheduler, parameters=parameters_in_use(db))  # `quizapp optimize`'s, if any
+    scheduler = ReviewScheduler(db, fitted, planned.review)
     return Library(db, scheduler, deck_infos(db, deck_ids), problems)
 
 

@@ -15,8 +15,11 @@ from quizapp.store.fits import parameters_in_use
 DROP_LISTED = 10  # card ids printed in full; the rest are counted
 
 
-def run(settings: Settings, interview: date, minutes: float | None, today: date | None = None) -> int:
-    """Make the plan from the database as it is (nothing synced, nothing written) and print it. Returns 0.
+def run(
+    settings: Settings, interview: date, minutes: float | None, today: date | None = None, *, apply: bool = False
+) -> int:
+    """Make the plan from the database as it is (nothing synced, nothing written) and print it; with `apply`,
+    write its interview date, new cards a day and desired retention to the config file's [plan]. Returns 0.
 
     Args:
         settings: the run's settings.
@@ -38,6 +41,17 @@ def run(settings: Settings, interview: date, minutes: float | None, today: date 
     finally:
         db.close()
     print("\n".join(plan_lines(plan)))
+    if apply:
+        from quizapp.config_file import set_setting
+
+        set_setting("plan.interview_date", interview.isoformat())
+        set_setting("plan.new_per_day", str(plan.new_per_day))
+        set_setting("plan.desired_retention", str(plan.desired_retention))
+        print(
+            f"\napplied until {interview}: {plan.new_per_day} new cards a day, desired retention"
+            f" {plan.desired_retention:g} (the config file's [plan]; `quizapp config unset plan.interview_date`"
+            " ends it)"
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ two instances answering the same card both keep their answer, applied in commit 
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -88,6 +89,26 @@ class AnswerResult:
     grade: Grade
     state: CardState
     due: datetime
+    lapses: int = 0  # the card's lapses after this answer (`lapses_after_newest`)
+    leech: bool = False  # this answer was the lapse that made the card a leech (`leech_threshold_met`)
+    suspended: bool = False  # ...and the leech action suspended it
+
+
+def leech_threshold_met(lapses: int, threshold: int) -> bool:
+    """Anki's rule: a lapse makes a card a leech at the threshold, and again every half threshold after
+    (8, 12, 16... for 8), so a leech brought back and failed again is caught again."""
+    half = max(1, math.ceil(threshold / 2))
+    return threshold > 0 and lapses >= threshold and (lapses - threshold) % half == 0
+
+
+def lapses_after_newest(conn: sqlite3.Connection, card_id: int, threshold: int) -> tuple[int, bool]:
+    """The card's lapses (Again after at least a study day: what `card_tally.lapses` sums) counted from its
+    newest review, and whether that review was the lapse that made it a leech."""
+    newest = named(conn).execute(tallies.PREVIOUS_ANSWER, {"card_id": card_id}).fetchone()
+    if newest is None:
+        return 0, False
+    lapses = tallies.next_counts(newest, None)[1]
+    return lapses, lapses > int(newest["lapses_before"] or 0) and leech_threshold_met(lapses, threshold)
 
 
 @dataclass(frozen=True)
@@ -309,7 +330,17 @@ class ReviewScheduler:
             assert logged.lastrowid is not None
             conn.executemany(queue.LOG_KEY_POINT, queue.key_point_logs(logged.lastrowid, marks.key_points))
             tallies.add_answer(conn, logged.lastrowid, card_id)
-        return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due)
+            lapses, leech, suspended = self._leech_action(conn, card_id)
+        return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due, lapses, leech, suspended)
+
+    def _leech_action(self, conn: sqlite3.Connection, card_id: int) -> tuple[int, bool, bool]:
+        """In the answer's transaction: the card's lapses, whether the answer made it a leech, and whether it was
+        suspended for it (`leech_action = "suspend"`); the tag is its lapse count, shown with the card."""
+        lapses, leech = lapses_after_newest(conn, card_id, self.review.leech_threshold)
+        suspended = leech and self.review.leech_action == "suspend"
+        if suspended:
+            conn.execute(queue.SUSPEND, {"id": card_id})
+        return lapses, leech, suspended
 
     def retrievability(self, card: StudyCard) -> float | None:
         """FSRS's predicted probability of recall now, in study days (None for a new card)."""
@@ -334,11 +365,24 @@ class ReviewScheduler:
             if later:
                 raise UndoExpired("cannot undo: this card was answered again since (in another window?)")
             conn.execute(queue.SET_CARD_STATE, {**queue.memory_of(log), "id": card_id})
+            if lapses_after_newest(conn, card_id, self.review.leech_threshold)[1]:  # it may have suspended the card
+                conn.execute(queue.UNHIDE, {"id": card_id})  # answered, so it was in the queue before
             tallies.add_answer(conn, review_id, card_id, sign=-1)
             conn.execute(queue.DELETE_KEY_POINTS, {"review_id": review_id})
             conn.execute(queue.DELETE_ANSWER, {"review_id": review_id})
             tallies.rewrite_card(conn, card_id)
         return card_id
+
+    def lapses(self, card_id: int) -> int:
+        """The card's lapses: a leech has `review.leech_threshold` or more."""
+        with self.db.read() as conn:
+            return lapses_after_newest(conn, card_id, self.review.leech_threshold)[0]
+
+    def configure(self, scheduler: SchedulerSettings, review: ReviewSettings) -> None:
+        """Use changed settings from the next read or answer on (the settings screen saved them)."""
+        self.review = review
+        self.memory = StudyDayFsrs(scheduler, review.day_start_hour, self.tz)
+        self._day = (self._day[0], self._day[0], {})  # an empty study day: its bounds are read again
 
     def card(self, card_id: int) -> StudyCard:
         """One card by id."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
 
-from quizapp.config import ReviewSettings, SchedulerSettings, bundled_decks_dir, load_settings
+from quizapp.config import PlanSettings, ReviewSettings, SchedulerSettings, bundled_decks_dir, load_settings
 from quizapp.errors import ConfigError
 from quizapp.scheduling import Grade, ReviewScheduler
 from quizapp.store.database import Database
@@ -55,7 +55,11 @@ def _config(home: Path, text: str) -> Path:
 
 def test_no_config_file_means_the_defaults(home: Path) -> None:
     settings = load_settings()
-    assert (settings.scheduler, settings.review) == (SchedulerSettings(), ReviewSettings())
+    assert (settings.scheduler, settings.review, settings.plan) == (
+        SchedulerSettings(),
+        ReviewSettings(),
+        PlanSettings(),
+    )
 
 
 def test_a_valid_config_file_sets_every_setting(home: Path) -> None:
@@ -73,6 +77,11 @@ fuzz = false
 new_per_day = 10000
 day_start_hour = 0
 learn_ahead_minutes = 1440.0
+leech_threshold = 100
+leech_action = "suspend"
+
+[plan]
+interview_date = 2027-01-15
 """,
     )
     settings = load_settings()
@@ -83,7 +92,10 @@ learn_ahead_minutes = 1440.0
         maximum_interval_days=36500,
         fuzz=False,
     )
-    assert settings.review == ReviewSettings(new_per_day=10000, day_start_hour=0, learn_ahead_minutes=1440)
+    assert settings.review == ReviewSettings(
+        new_per_day=10000, day_start_hour=0, learn_ahead_minutes=1440, leech_threshold=100, leech_action="suspend"
+    )
+    assert settings.plan == PlanSettings(interview_date=date(2027, 1, 15))
     assert type(settings.review.learn_ahead_minutes) is int
 
 
@@ -147,6 +159,18 @@ def test_a_missing_file_named_by_quizapp_config_is_an_error(tmp_path: Path, monk
             "[scheduler] desired_retention must be a number from 0.5 to 0.99, not nan",
         ),
         ("[scheduler]\nfuzz = 1", "[scheduler] fuzz must be true or false, not 1"),
+        ("[review]\nleech_threshold = 0", "[review] leech_threshold must be a whole number from 1 to 100, not 0"),
+        ('[review]\nleech_action = "Suspend"', '[review] leech_action must be one of "tag", "suspend", not "Suspend"'),
+        ("[review]\nleech_action = true", '[review] leech_action must be one of "tag", "suspend", not true'),
+        (
+            "[plan]\ninterview_date = 2027-01-15T09:00:00",
+            "[plan] interview_date must be a date like 2027-01-15, not 2027-01-15 09:00:00",
+        ),
+        ("[plan]\ninterview_date = 20270115", "[plan] interview_date must be a date like 2027-01-15, not 20270115"),
+        (
+            '[plan]\ninterview_date = "2027-1-15"',
+            '[plan] interview_date must be a date like 2027-01-15, not "2027-1-15"',
+        ),
         (
             "[scheduler]\nlearning_steps_minutes = [5e9]",
             "[scheduler] learning_steps_minutes must be a list of minutes, each above 0 and at most 525600 (365 days), "
@@ -184,17 +208,19 @@ def test_a_value_out_of_bounds_names_the_file_section_key_and_what_is_allowed(
         (
             "[review]\nnew_per_dya = 5",
             "unknown setting [review] new_per_dya; did you mean new_per_day? "
-            "(known: new_per_day, day_start_hour, learn_ahead_minutes)",
+            "(known: new_per_day, day_start_hour, learn_ahead_minutes, leech_threshold, leech_action)",
         ),
         (
             "[review]\ncolour = 5",
-            "unknown setting [review] colour (known: new_per_day, day_start_hour, learn_ahead_minutes)",
+            "unknown setting [review] colour "
+            "(known: new_per_day, day_start_hour, learn_ahead_minutes, leech_threshold, leech_action)",
         ),
         (
             "[reviews]\nnew_per_day = 5",
-            "unknown section [reviews]; did you mean [review]? (known: [scheduler], [review])",
+            "unknown section [reviews]; did you mean [review]? (known: [scheduler], [review], [plan])",
         ),
         ("[scheduler]\nnew_per_day = 5", "new_per_day belongs in [review]"),
+        ("[review]\ninterview_date = 2027-01-15", "interview_date belongs in [plan]"),
         ("new_per_day = 5", "new_per_day belongs in [review]"),
         ("review = 5", "review must be a table: a [review] line followed by its settings"),
     ],
@@ -235,3 +261,8 @@ def test_the_largest_accepted_values_work_in_the_scheduler(
         assert card.due is not None
         clock.now = card.due
     assert card.due.year < 9999
+
+
+def test_an_interview_date_may_be_written_as_a_string(home: Path) -> None:
+    _config(home, '[plan]\ninterview_date = "2027-01-15"\n')
+    assert load_settings().plan == PlanSettings(interview_date=date(2027, 1, 15))

@@ -180,3 +180,29 @@ def test_the_command_prints_a_row_a_day(db: Database, capsys: pytest.CaptureFixt
     assert "Does not fit in 2 min a day" in out and "or leave out " in out and "  over" in out
     with pytest.raises(PlanError):
         plan_command.run(settings, TODAY, 60, today=TODAY)
+
+
+def test_apply_writes_the_plan_and_the_scheduler_follows_it_until_the_interview(
+    db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizapp.config import in_force, load_settings
+
+    settings = load_settings(str(db.path))
+    assert plan_command.run(settings, INTERVIEW, 60, today=TODAY, apply=True) == 0
+    assert "applied until" in capsys.readouterr().out
+    planned = load_settings(str(db.path))
+    assert planned.plan.interview_date == INTERVIEW and planned.plan.new_per_day == plan_for(db, 60).new_per_day
+    chosen = plan_for(db, 60).desired_retention
+    before = in_force(planned, INTERVIEW - timedelta(days=1))
+    assert before.review.new_per_day == planned.plan.new_per_day and before.scheduler.desired_retention == chosen
+    assert in_force(planned, INTERVIEW) == planned and planned.review == settings.review
+
+
+def test_plan_without_a_date_is_a_one_line_usage_error(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    from quizapp.cli import main
+
+    assert main(["--db", str(db.path), "plan"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "quizapp: give the interview date: --interview 2027-01-15 (or set plan.interview_date)\n"
+    )

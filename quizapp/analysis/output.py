@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
-import stat
 import sys
 from pathlib import Path
 
+from quizapp.atomic_file import replace_file
 from quizapp.errors import QuizError
 
 
@@ -52,7 +50,7 @@ def write_report(text: str, out: Path | None) -> None:
             with open(target, "wb") as device:
                 device.write(data)
         else:
-            _replace(target, data)
+            replace_file(target, data)
     except PermissionError as e:
         raise ReportWriteError(f"cannot write {out}: permission denied in {folder}") from e
     except OSError as e:
@@ -68,42 +66,3 @@ def _write_stdout(text: str) -> None:
             f"standard output ({sys.stdout.encoding}) cannot show the report's characters:"
             " write it to a file, or set PYTHONIOENCODING=utf-8"
         ) from e
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to a new file beside `target`, flush it to the disk and rename it over `target`."""
-    descriptor, temp = _create_temp(target)
-    try:
-        with open(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if target.exists():  # keep the mode of the file replaced; a new one gets 0o666 less the umask
-            os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_folder(target.parent)
-
-
-def _create_temp(target: Path) -> tuple[int, Path]:
-    """A new hidden file beside `target`, created with the umask's mode (mkstemp's would be 0o600)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temp = target.with_name(f".{target.name[:40]}.{secrets.token_hex(4)}.tmp")
-        with contextlib.suppress(FileExistsError):
-            return os.open(temp, flags, 0o666), temp
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the rename to the disk too (POSIX); the file is in place whether or not this works."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

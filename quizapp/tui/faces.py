@@ -178,3 +178,18 @@ def suggested_by_key_points(recalled: int, total: int) -> int | None:
 def grade_is_right(question: StoredChoice, picked: frozenset[int]) -> bool:
     """A pick is right when it is exactly the set of correct choices."""
     return picked == question.correct_set
+
+
+def leech_tag(lapses: int, threshold: int) -> str:
+    """The label a leech wears while it is shown: a card failed this often wants rewriting, not more reviews."""
+    return f"leech · {_lapses(lapses)}" if lapses >= threshold else ""
+
+
+def leech_notice(lapses: int, suspended: bool) -> str:
+    """What the candidate is told when an answer makes a card a leech."""
+    done = "; it was suspended." if suspended else "."
+    return f"This card is a leech: {_lapses(lapses)}. Rewrite it or split it{done}"
+
+
+def _lapses(count: int) -> str:
+    return f"{count} lapse" if count == 1 else f"{count} lapses"

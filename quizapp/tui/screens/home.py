@@ -16,6 +16,7 @@ from quizapp.scheduling import ReviewScheduler
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.hidden import HiddenScreen
 from quizapp.tui.screens.review import ReviewScreen
+from quizapp.tui.screens.settings import SettingsScreen
 from quizapp.tui.screens.stats import StatsScreen
 
 
@@ -23,9 +24,11 @@ def whole_report(scheduler: ReviewScheduler) -> Report:
     """The report over everything reviewed, read with `scheduler` (the scheduler thread's: its connection
     belongs to that thread). The analysis is imported when the statistics are first opened, not at start-up."""
     from quizapp.analysis.build import build_report
+    from quizapp.analysis.model import Filters
 
+    leeches = Filters(leech_threshold=scheduler.review.leech_threshold)
     report: Report = build_report(
-        scheduler.db, scheduler.memory.settings, scheduler.review, now=scheduler.now(), tz=scheduler.tz
+        scheduler.db, scheduler.memory.settings, scheduler.review, leeches, now=scheduler.now(), tz=scheduler.tz
     )
     return report
 
@@ -38,6 +41,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "review_all", "Review all"),
         Binding("h", "hidden", "Suspended"),
         Binding("s", "stats", "Statistics"),
+        Binding("o", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -52,7 +56,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="deck-description")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # at 80 columns the keys need its room; ctrl+p still opens it
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -123,3 +127,6 @@ class HomeScreen(Screen[None]):
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(self.library, self.scheduler_thread, whole_report))
+
+    def action_settings(self) -> None:
+        self.app.push_screen(SettingsScreen(self.library, self.scheduler_thread))

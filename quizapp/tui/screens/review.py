@@ -11,7 +11,7 @@ from typing import TypeVar
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -63,10 +63,12 @@ def format_interval(delta: timedelta) -> str:
 
 @dataclass(frozen=True)
 class NextUp:
-    """What a write leaves to show: a card (None when nothing is due) and how many are still due today."""
+    """What a write leaves to show: a card (None when nothing is due), how many are still due today, and the
+    card's lapses (for its leech tag)."""
 
     card: StudyCard | None
     remaining: int
+    lapses: int = 0
 
 
 class ReviewScreen(Screen[None]):
@@ -116,6 +118,7 @@ class ReviewScreen(Screen[None]):
         self.session_title = title if not topic else f"{title} · {topic}"
         self.session = Session(started=self.scheduler.now())
         self.shown_at = 0.0
+        self.lapses = 0  # of the card shown
         self.writing = False  # a write is under way on the scheduler thread
         self.held: list[str] = []  # the actions of keys pressed meanwhile, run once it is done
 
@@ -123,7 +126,9 @@ class ReviewScreen(Screen[None]):
         yield Static(id="session-title")
         yield ProgressBar(id="progress", show_eta=False)
         with VerticalScroll(id="card"):
-            yield Static(id="card-meta")
+            with Horizontal(id="card-head"):
+                yield Static(id="leech-tag")
+                yield Static(id="card-meta")
             yield Markdown(id="prompt")
             yield Markdown(id="choices")
             with VerticalScroll(id="back"):
@@ -149,7 +154,9 @@ class ReviewScreen(Screen[None]):
     def next_up(self, scheduler: ReviewScheduler) -> NextUp:
         """The next due card and the count still due, read with `scheduler` (on the thread it belongs to)."""
         card = scheduler.next_card(self.deck_ids, self.topic)
-        return NextUp(card, scheduler.remaining(self.deck_ids, self.topic) if card else 0)
+        if card is None:
+            return NextUp(None, 0)
+        return NextUp(card, scheduler.remaining(self.deck_ids, self.topic), scheduler.lapses(card.id))
 
     def show(self, next_up: NextUp) -> None:
         """Show a card question side up, or the summary when there is none."""
@@ -164,6 +171,7 @@ class ReviewScreen(Screen[None]):
         self.set_reactive(ReviewScreen.suggested, None)
         self.set_reactive(ReviewScreen.recalled, frozenset())
         self.shown_at = time.monotonic()
+        self.lapses = next_up.lapses
         self.card = next_up.card
 
     async def watch_card(self, card: StudyCard | None) -> None:
@@ -176,6 +184,9 @@ class ReviewScreen(Screen[None]):
         self.query_one("#card-meta", Static).update(
             Content.styled(f"{question.type} · {STATE_NAMES[card.state]}{level} · {card.deck_id} · {card.topic}", "dim")
         )
+        leech = faces.leech_tag(self.lapses, self.scheduler.review.leech_threshold)
+        self.query_one("#leech-tag", Static).update(Content(leech))
+        self.query_one("#leech-tag").display = bool(leech)
         await self.query_one("#prompt", Markdown).update(faces.front(question, card.cloze))
         choices = self.query_one("#choices", Markdown)
         choices.display = isinstance(question, StoredChoice)
@@ -403,6 +414,9 @@ class ReviewScreen(Screen[None]):
         def answered(done: tuple[AnswerResult, NextUp]) -> None:
             result, next_up = done
             self.session.record(Answered(result.review_id, card.id, card.topic, grade))
+            if result.leech:
+                notice = faces.leech_notice(result.lapses, result.suspended)
+                self.notify(notice, title=f"Leech: {card.uid}", severity="warning", timeout=10, markup=False)
             self.show(next_up)
 
         def failed(e: QuizError) -> None:
@@ -422,7 +436,8 @@ class ReviewScreen(Screen[None]):
             else:
                 scheduler.unhide(last.card_id)
                 card_id = last.card_id
-            return NextUp(scheduler.card(card_id), scheduler.remaining(self.deck_ids, self.topic))
+            remaining = scheduler.remaining(self.deck_ids, self.topic)
+            return NextUp(scheduler.card(card_id), remaining, scheduler.lapses(card_id))
 
         def undone(next_up: NextUp) -> None:
             self.session.pop_last()
