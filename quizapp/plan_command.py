@@ -68,7 +68,7 @@ def _heading(plan: Plan) -> list[str]:
     elif pace.study_days:
         budget += f" (your mean of the last {pace.study_days} study days)"
     else:
-        budget += " (no study day yet: the default; --minutes sets it)"
+        budget += " (no study day yet: the default)"
     if pace.timed_answers:
         answer = f"{pace.seconds_per_answer:.1f} s an answer (median of your last {pace.timed_answers} answers)"
     else:

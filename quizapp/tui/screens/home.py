@@ -41,6 +41,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "review_all", "Review all"),
         Binding("h", "hidden", "Suspended"),
         Binding("s", "stats", "Statistics"),
+        Binding("p", "plan", "Plan"),
         Binding("o", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -130,3 +131,8 @@ class HomeScreen(Screen[None]):
 
     def action_settings(self) -> None:
         self.app.push_screen(SettingsScreen(self.library, self.scheduler_thread))
+
+    def action_plan(self) -> None:
+        from quizapp.tui.screens.plan import PlanScreen  # the planner (FSRS's simulator) loads when first used
+
+        self.app.push_screen(PlanScreen(self.library, self.scheduler_thread))
