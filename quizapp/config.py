@@ -2,8 +2,8 @@
 
 Precedence: command-line option, then environment variable, then default for the database and
 the deck folders; the config file (the one QUIZAPP_CONFIG names, else the data folder's
-`config.toml`), then default for the scheduler, review and plan settings. `config_file` writes
-that file; the rules here say what it may hold.
+`config.toml`), then default for the scheduler, review and plan settings and the per-deck limits of
+new cards. `config_file` writes that file; the rules here say what it may hold.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal, TypeGuard, cast
 
 from quizapp.errors import ConfigError
 
@@ -89,6 +90,10 @@ class ReviewSettings:
     learn_ahead_minutes: int = 20
     leech_threshold: int = 8  # lapses (Again after a study day) that make a card a leech, as in Anki
     leech_action: LeechAction = "tag"  # Anki's two choices: only show it as a leech, or also suspend it
+    deck_limits: Mapping[str, int] = field(default_factory=dict, hash=False)
+    """New cards a day from a deck, by deck id: the config file's [deck_limits] table. Kept here, beside
+    `new_per_day`, because the scheduler applies both, as Anki does: a deck's new cards stop at its own limit
+    or at the overall one, whichever comes first. A deck not listed has only the overall limit."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,9 @@ MAX_STEP_MINUTES = 365 * 24 * 60
 MAX_INTERVAL_DAYS = 36_500  # 100 years: any due date stays far from datetime's year 9999
 MAX_LEECH_THRESHOLD = 100
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""What a deck id looks like (`decks.model.SLUG_PATTERN`, not imported: reading the config must stay light):
+every deck id is also a bare TOML key."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,14 @@ RULES: dict[str, dict[str, _Rule]] = {
 weights live in the database."""
 _SECTIONS: dict[str, type[Any]] = {"scheduler": SchedulerSettings, "review": ReviewSettings, "plan": PlanSettings}
 
+DECK_LIMITS = "deck_limits"
+"""The table of per-deck limits of new cards: its keys are deck ids, not settings, so it is not in RULES. A deck
+id no deck has (yet) is allowed: a deck may be added later."""
+DECK_LIMIT = _Rule("whole", 0, MAX_NEW_PER_DAY)
+"""The rule of every value of [deck_limits]: new cards a day, as `review.new_per_day`."""
+SECTIONS = (*RULES, DECK_LIMITS)
+"""Every table the config file may hold, in the order it is written."""
+
 
 def defaults() -> dict[str, dict[str, object]]:
     """The default of every setting of RULES, by section."""
@@ -238,13 +254,23 @@ def _home_of(key: str) -> str | None:
     return next((name for name, rules in RULES.items() if key in rules), None)
 
 
+def _not_a_deck_id(key: str) -> str:
+    return f"{_shown(key)} is not a deck id (lowercase letters, digits and hyphens, like dit-conditioning)"
+
+
 def setting(name: str) -> tuple[str, str, _Rule]:
-    """The section, key and rule of a setting named as `quizapp config set` takes it: `section.key`.
+    """The section, key and rule of a setting named as `quizapp config set` takes it: `section.key`, or
+    `deck_limits.<deck id>` for a deck's limit of new cards.
 
     Raises:
         ConfigError: for a name that is no setting, with the one probably meant.
     """
     section, dot, key = name.partition(".")
+    if section == DECK_LIMITS:
+        if not DECK_ID.fullmatch(key):
+            problem = _not_a_deck_id(key) if key else "a deck's limit is named deck_limits.<deck id>"
+            raise ConfigError(f"{name}: {problem}")
+        return section, key, DECK_LIMIT
     rule = RULES.get(section, {}).get(key) if dot else None
     if rule is not None:
         return section, key, rule
@@ -252,6 +278,8 @@ def setting(name: str) -> tuple[str, str, _Rule]:
     home = _home_of(bare)
     known = [f"{section}.{key}" for section, rules in RULES.items() for key in rules]
     close = [f"{home}.{bare}"] if home is not None else get_close_matches(name, known, n=1)
+    if dot and not close and get_close_matches(section, [DECK_LIMITS]):  # deck_limit.mini
+        close = [f"{DECK_LIMITS}.{key}"]
     hint = f"; did you mean {close[0]}?" if close else ""
     raise ConfigError(f"unknown setting {name}{hint} (`quizapp config show` lists them)")
 
@@ -275,7 +303,7 @@ def _unknown(source: Path, key: str, section: str | None) -> ConfigError:
     if home is not None:
         return ConfigError(f"{source}: {key} belongs in [{home}]")
     if section is None:
-        what, known = f"section [{key}]", [f"[{name}]" for name in RULES]
+        what, known = f"section [{key}]", [f"[{name}]" for name in SECTIONS]
         close = get_close_matches(f"[{key}]", known, n=1)
     else:
         what, known = f"setting [{section}] {key}", list(RULES[section])
@@ -285,13 +313,16 @@ def _unknown(source: Path, key: str, section: str | None) -> ConfigError:
 
 
 def _section(data: dict[str, Any], name: str, source: Path) -> dict[str, object]:
-    """One section's settings from a config-file table, rejecting unknown keys and values out of bounds."""
+    """One section's settings from a config-file table, rejecting unknown keys and values out of bounds; in
+    [deck_limits], every key that is a deck id is known."""
     table = data.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: {name} must be a table: a [{name}] line followed by its settings")
     values: dict[str, object] = {}
     for key, value in table.items():
-        rule = RULES[name].get(key)
+        if name == DECK_LIMITS and not DECK_ID.fullmatch(key):
+            raise ConfigError(f"{source}: [{name}] {_not_a_deck_id(key)}")
+        rule = DECK_LIMIT if name == DECK_LIMITS else RULES[name].get(key)
         if rule is None:
             raise _unknown(source, key, name)
         parsed = rule.parse(value)
@@ -336,16 +367,17 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def check_config(data: dict[str, Any], source: Path) -> dict[str, dict[str, object]]:
-    """The settings a config file sets, checked against RULES: section → setting → value.
+    """The settings a config file sets, checked against RULES (and DECK_LIMIT): section → setting → value, the
+    sections in the order of SECTIONS.
 
     Raises:
-        ConfigError: for an unknown section or setting, a section that is not a table, or a value not allowed,
-            naming `source`.
+        ConfigError: for an unknown section or setting, a section that is not a table, a value not allowed, or a
+            key of [deck_limits] that is not a deck id, naming `source`.
     """
     for name in data:
-        if name not in RULES:
+        if name not in SECTIONS:
             raise _unknown(source, name, None)
-    return {name: _section(data, name, source) for name in RULES if name in data}
+    return {name: _section(data, name, source) for name in SECTIONS if name in data}
 
 
 def load_settings(db: str | None = None, decks: list[str] | None = None) -> Settings:
@@ -373,12 +405,14 @@ def load_settings(db: str | None = None, decks: list[str] | None = None) -> Sett
     if config_file is None:
         return settings
     values = check_config(read_config(config_file), config_file)
-    return replace(settings, **{name: _SECTIONS[name](**values.get(name, {})) for name in RULES})
+    settings = replace(settings, **{name: _SECTIONS[name](**values.get(name, {})) for name in RULES})
+    deck_limits = cast("dict[str, int]", values.get(DECK_LIMITS, {}))  # whole numbers: DECK_LIMIT parsed them
+    return replace(settings, review=replace(settings.review, deck_limits=deck_limits))
 
 
 def in_force(settings: Settings, today: date) -> Settings:
     """The settings to schedule with on study day `today`: the plan's new cards a day and desired retention
-    until the interview date, the normal ones from that day on."""
+    until the interview date, the normal ones from that day on. The per-deck limits stay in force."""
     plan = settings.plan
     if plan.interview_date is None or today >= plan.interview_date:
         return settings

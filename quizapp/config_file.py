@@ -2,8 +2,8 @@
 `config.RULES` (the same rules as at start-up), and the whole file written to a temporary file that then
 replaces it, so a crash, a full disk or a bad value never leaves half a file or a file quizapp refuses.
 
-The file is written from its checked settings, as flat tables in the order of RULES: the values are kept,
-its comments and layout are not.
+The file is written from its checked settings, as flat tables in the order of RULES (then [deck_limits], by
+deck id): the values are kept, its comments and layout are not.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from typing import Any
 
 from quizapp.atomic_file import replace_file
 from quizapp.config import (
+    DECK_LIMITS,
     RULES,
+    SECTIONS,
     check_config,
     config_path,
     config_to_read,
@@ -49,7 +51,8 @@ class SettingValue:
 
 
 def current_settings(path: Path | None = None) -> list[SettingValue]:
-    """Every setting of RULES, in their order, with the value the config file gives it, else its default.
+    """Every setting of RULES, in their order, with the value the config file gives it, else its default; then
+    each deck limit the file sets, by deck id (its default is none: the deck has only `review.new_per_day`).
 
     Raises:
         ConfigError: if the file cannot be read or breaks a rule.
@@ -60,7 +63,7 @@ def current_settings(path: Path | None = None) -> list[SettingValue]:
         SettingValue(section, key, values.get(section, {}).get(key, default), default, key in values.get(section, {}))
         for section, keys in defaults().items()
         for key, default in keys.items()
-    ]
+    ] + [SettingValue(DECK_LIMITS, deck_id, limit, None, True) for deck_id, limit in _in_order(DECK_LIMITS, values)]
 
 
 def shown(value: object) -> str:
@@ -69,7 +72,8 @@ def shown(value: object) -> str:
 
 
 def show_lines(path: Path | None = None) -> list[str]:
-    """`quizapp config show`: the file's path, then every setting, one a line, grouped by section.
+    """`quizapp config show`: the file's path, then every setting, one a line, grouped by section; [deck_limits]
+    only if the file sets a deck's limit.
 
     Raises:
         ConfigError: if the file cannot be read or breaks a rule.
@@ -77,20 +81,25 @@ def show_lines(path: Path | None = None) -> list[str]:
     path = path or config_path()
     settings = current_settings(path)
     where = "" if path.exists() else " (no such file yet: every setting has its default)"
-    width = max(len(f"{s.key} = {shown(s.value)}") for s in settings)
+    width = max(len(f"{toml_key(s.key)} = {shown(s.value)}") for s in settings)
     lines = [f"# config file: {path}{where}"]
-    for section in RULES:
-        lines += ["", f"[{section}]"]
-        for s in (s for s in settings if s.section == section):
-            source = f"config file (default {shown(s.default)})" if s.from_file else "default"
-            lines.append(f"{f'{s.key} = {shown(s.value)}':<{width}}  # {source}")
+    for section in SECTIONS:
+        in_section = [s for s in settings if s.section == section]
+        if section in RULES or in_section:
+            lines += ["", f"[{section}]"]
+        for s in in_section:
+            if section == DECK_LIMITS:
+                source = "config file (default: no limit of its own, only review.new_per_day)"
+            else:
+                source = f"config file (default {shown(s.default)})" if s.from_file else "default"
+            lines.append(f"{f'{toml_key(s.key)} = {shown(s.value)}':<{width}}  # {source}")
     return lines
 
 
 def set_setting(name: str, text: str, path: Path | None = None) -> object:
-    """Set one setting (`section.key`) from the text of its value (`0.92`, `suspend`, `2027-01-15`), keeping the
-    file's other settings and sections; the file and its folder are created if need be (the folder only for
-    the data folder's file).
+    """Set one setting (`section.key`, or `deck_limits.<deck id>`) from the text of its value (`0.92`, `suspend`,
+    `2027-01-15`), keeping the file's other settings and sections; the file and its folder are created if need be
+    (the folder only for the data folder's file).
 
     Returns:
         The value set, as the settings hold it.
@@ -112,8 +121,8 @@ def set_setting(name: str, text: str, path: Path | None = None) -> object:
 
 
 def unset_setting(name: str, path: Path | None = None) -> bool:
-    """Take one setting (`section.key`) out of the file, so it has its default again. A name the rules do not know
-    can be taken out too, if the file has it: that is how a misspelt setting is removed.
+    """Take one setting (`section.key`, or `deck_limits.<deck id>`) out of the file, so it has its default again. A
+    name the rules do not know can be taken out too, if the file has it: that is how a misspelt setting is removed.
 
     Returns:
         Whether the file had the setting.
@@ -150,19 +159,18 @@ def check(path: Path | None = None) -> Path | None:
 
 
 def dumps(tables: dict[str, dict[str, Any]]) -> str:
-    """TOML for flat tables of bare keys, in the given order; an empty table is left out."""
+    """TOML for flat tables, in the given order; an empty table is left out."""
     blocks = []
     for section, table in tables.items():
         if table:
-            lines = [f"[{_bare(section)}]", *(f"{_bare(key)} = {toml_value(value)}" for key, value in table.items())]
+            lines = [f"[{toml_key(section)}]", *(f"{toml_key(key)} = {toml_value(v)}" for key, v in table.items())]
             blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
 
-def _bare(key: str) -> str:
-    if not _BARE_KEY.fullmatch(key):
-        raise ValueError(f"{key!r} is not a bare TOML key")
-    return key
+def toml_key(key: str) -> str:
+    """A key as TOML writes it: bare if it can be (every setting and deck id), else quoted."""
+    return key if _BARE_KEY.fullmatch(key) else _basic_string(key)
 
 
 def toml_value(value: object) -> str:
@@ -191,9 +199,15 @@ def _basic_string(text: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
+def _in_order(section: str, values: dict[str, dict[str, object]]) -> list[tuple[str, object]]:
+    """A section's checked settings in the order the file is written: RULES's, or by deck id."""
+    table = values.get(section, {})
+    return [(key, table[key]) for key in (RULES[section] if section in RULES else sorted(table)) if key in table]
+
+
 def _save(path: Path, values: dict[str, dict[str, object]]) -> None:
-    """Write checked settings as the config file, each section's in the order of RULES."""
-    ordered = {section: {k: values[section][k] for k in RULES[section] if k in values[section]} for section in values}
+    """Write checked settings as the config file, its sections and each section's settings in their order."""
+    ordered = {section: dict(_in_order(section, values)) for section in SECTIONS if section in values}
     if "QUIZAPP_CONFIG" not in os.environ:  # the data folder is created when first needed, like the database's
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

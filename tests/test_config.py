@@ -217,12 +217,27 @@ def test_a_value_out_of_bounds_names_the_file_section_key_and_what_is_allowed(
         ),
         (
             "[reviews]\nnew_per_day = 5",
-            "unknown section [reviews]; did you mean [review]? (known: [scheduler], [review], [plan])",
+            "unknown section [reviews]; did you mean [review]? (known: [scheduler], [review], [plan], [deck_limits])",
+        ),
+        (
+            "[deck_limit]\nmini = 5",
+            "unknown section [deck_limit]; did you mean [deck_limits]?"
+            " (known: [scheduler], [review], [plan], [deck_limits])",
         ),
         ("[scheduler]\nnew_per_day = 5", "new_per_day belongs in [review]"),
         ("[review]\ninterview_date = 2027-01-15", "interview_date belongs in [plan]"),
         ("new_per_day = 5", "new_per_day belongs in [review]"),
         ("review = 5", "review must be a table: a [review] line followed by its settings"),
+        ("deck_limits = 5", "deck_limits must be a table: a [deck_limits] line followed by its settings"),
+        (
+            '[deck_limits]\n"DiT Conditioning" = 5',
+            '[deck_limits] "DiT Conditioning" is not a deck id (lowercase letters, digits and hyphens, like'
+            " dit-conditioning)",
+        ),
+        ("[deck_limits]\nmini = -1", "[deck_limits] mini must be a whole number from 0 to 10000, not -1"),
+        ("[deck_limits]\nmini = 2.5", "[deck_limits] mini must be a whole number from 0 to 10000, not 2.5"),
+        ('[deck_limits]\nmini = "5"', '[deck_limits] mini must be a whole number from 0 to 10000, not "5"'),
+        ("[deck_limits]\nmini = 10001", "[deck_limits] mini must be a whole number from 0 to 10000, not 10001"),
     ],
 )
 def test_an_unknown_or_misplaced_setting_says_what_was_meant(home: Path, text: str, expected: str) -> None:

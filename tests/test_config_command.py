@@ -52,6 +52,8 @@ def quizapp(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[s
         ("review.leech_action", "suspend", ReviewSettings(leech_action="suspend")),
         ("review.leech_action", '"suspend"', ReviewSettings(leech_action="suspend")),
         ("plan.interview_date", "2027-01-15", PlanSettings(interview_date=date(2027, 1, 15))),
+        ("deck_limits.dit-conditioning", "5", ReviewSettings(deck_limits={"dit-conditioning": 5})),
+        ("deck_limits.llm-systems", "0", ReviewSettings(deck_limits={"llm-systems": 0})),
     ],
 )
 def test_a_setting_set_is_what_the_next_start_reads(
@@ -159,6 +161,9 @@ def test_unset_removes_a_misspelt_setting_the_file_has(home: Path, capsys: pytes
         ("new_per_day", "5", "unknown setting new_per_day; did you mean review.new_per_day?"),
         ("scheduler.new_per_day", "5", "unknown setting scheduler.new_per_day; did you mean review.new_per_day?"),
         ("scheduler.parameters", "[0.2, 1.2]", "unknown setting scheduler.parameters"),  # not set by hand
+        ("deck_limits.mini", "-1", "deck_limits.mini must be a whole number from 0 to 10000, not -1"),
+        ("deck_limits.mini", "1.5", "deck_limits.mini must be a whole number from 0 to 10000, not 1.5"),
+        ("deck_limits.My_Deck", "3", 'deck_limits.My_Deck: "My_Deck" is not a deck id'),
     ],
 )
 def test_a_bad_value_or_name_is_refused_and_the_file_left_as_it_was(

@@ -1,7 +1,7 @@
 """The queue's statements: the next card of each kind for a deck/topic filter, the counts of the home
 screen, the writes of an answer and their undo, and taking a card out of the queue.
 
-Only SQL text and the names of its columns: which statement runs first, the daily limit of new cards
+Only SQL text and the names of its columns: which statement runs first, the daily limits of new cards
 and FSRS are the policy of `quizapp.scheduling`, so reports and practice modes can run these queries
 without a ReviewScheduler. Rows are read by column name (`connection.named`); card states are written
 from `CardState`, never as bare numbers.
@@ -30,6 +30,9 @@ def _listed(names: tuple[str, ...], each: str = "{}") -> str:
 _NEW = f"c.state = {CardState.New:d}"
 _LEARNING = f"c.state IN ({CardState.Learning:d}, {CardState.Relearning:d})"
 _REVIEW = f"c.state = {CardState.Review:d}"
+# Decks left out of the new cards (at their own daily limit), as one parameter, a JSON array of deck ids: one
+# statement text whatever the list, and SQLite reads the list once per statement into an index of its own.
+_EXCLUDED = "(SELECT value FROM json_each(:excluded_decks))"
 
 # The question is looked up for the row returned only (a scalar subquery, not a join), so the plan of the
 # card query stays the same index range whatever the number of questions.
@@ -85,6 +88,12 @@ DELETE_ANSWER = "DELETE FROM review WHERE id = :review_id"
 
 INTRODUCED_SINCE = (
     f"SELECT count(*) AS answers FROM review WHERE reviewed_at >= :day_start AND state_before = {CardState.New:d}"
+)
+# Per deck, for the decks' own limits: today's answers are an index range of ix_review_recent, each joined to
+# its card by id, so the cost is that of the day's answers, not of the cards.
+INTRODUCED_BY_DECK_SINCE = (
+    "SELECT c.deck_id, count(*) AS answers FROM review r JOIN card c ON c.id = r.card_id"
+    f" WHERE r.reviewed_at >= :day_start AND r.state_before = {CardState.New:d} GROUP BY c.deck_id"
 )
 REVIEWED_SINCE = "SELECT count(*) AS answers FROM review WHERE reviewed_at >= :day_start"
 
@@ -164,8 +173,9 @@ def key_point_logs(review_id: int, recalled: Sequence[bool]) -> list[dict[str, o
 
 class QueueQueries:
     """The queue's statements for one deck/topic filter, as SQL text with the filter's parameters (`params`);
-    the times (`now`, `day_start`, `day_end`, `ahead`) and, for the counts, `cap` (and `deck`) are passed at
-    each run. Columns are named: CARD_COLUMNS for a card, `cards` for a count."""
+    the times (`now`, `day_start`, `day_end`, `ahead`), for the counts `cap` (and `deck`), and for the
+    statements that leave decks out `excluded_decks` (a JSON array of deck ids) are passed at each run.
+    Columns are named: CARD_COLUMNS for a card, `cards` for a count."""
 
     def __init__(self, deck_ids: tuple[str, ...] | None, topic: str | None) -> None:
         self.params: dict[str, object] = {}
@@ -193,6 +203,11 @@ class QueueQueries:
             ("ahead", first(f"{_LEARNING} AND c.due <= :ahead", "c.due")),
         ]
         """The first card of each kind, in the order of the kinds' turns: (kind, statement)."""
+        # Decks at their own limit of new cards are left out by a test on the last column of ix_card_new_order,
+        # so the plan stays the same ordered range of that index: entries of a deck left out are skipped
+        # without reading their rows. The list is one parameter, so the statement is the same for any list.
+        self.new_outside = first(f"{_NEW} AND c.deck_id NOT IN {_EXCLUDED} AND {_FRESH}", "c.position, c.deck_id")
+        """The "new" candidate for the decks not in `excluded_decks`: the ones still below their own limit."""
         # Counts read index ranges (state, then due) and stop at the new-card limit, so they stay
         # in milliseconds with 100k cards: "state != New" or an uncapped count of new cards would scan them all.
         # They count what the candidates above will still offer today: (re)learning cards up to `learn_until`
@@ -210,6 +225,14 @@ class QueueQueries:
         )
         self.new_count = (
             f"SELECT count(*) AS cards FROM (SELECT 1 FROM card c WHERE {available} AND {_NEW} AND {_FRESH} LIMIT :cap)"
+        )
+        # The new cards of the decks not in `excluded_decks` (those without a limit of their own), deck by deck:
+        # ranges of ix_card_deck, so decks left out cost nothing, where a test on each new card of the order
+        # index would read them all when most decks are left out (20 ms at 100k cards, 99 decks of 100 left out).
+        # Every card's deck has a row in `deck` (sync retires a deck's cards, it never deletes the deck).
+        self.new_count_outside = (
+            f"SELECT count(*) AS cards FROM (SELECT 1 FROM card c WHERE {available} AND {_NEW}"
+            f" AND c.deck_id IN (SELECT d.id FROM deck d WHERE d.id NOT IN {_EXCLUDED}) AND {_FRESH} LIMIT :cap)"
         )
         self.new_in_deck = (  # an index range (deck, retired, suspended, state) read up to the limit
             "SELECT count(*) AS cards FROM (SELECT 1 FROM card c WHERE c.deck_id = :deck AND c.retired = 0"
