@@ -260,3 +260,21 @@ def test_heatmap_shades_each_day_by_its_share_of_the_busiest() -> None:
         "Sun ▒▒",
         "    less · ░ ▒ ▓ █ more   (busiest day: 16 reviews)",
     ]
+
+
+def test_the_calibration_chart_draws_predicted_and_actual_per_bin() -> None:
+    from rich.console import Console
+
+    from quizapp.tui.screens.stats import CHART_WIDTH, calibration_chart
+
+    report = sample_report()
+    console = Console(width=80, record=True, color_system=None)
+    for table in calibration_chart(report):
+        console.print(table)
+    lines = console.export_text().splitlines()
+    shown = [b for b in report.calibration[0].bins if b.count]
+    assert sum("predicted" in line for line in lines) == len(shown) == sum("actual" in line for line in lines)
+    last = shown[-1]
+    actual_line = next(line for line in reversed(lines) if "actual" in line)
+    assert actual_line.count("█") == round((last.actual or 0) * CHART_WIDTH)
+    assert calibration_chart(sample_report(empty=True)) == []

@@ -293,7 +293,7 @@ class StatsScreen(Screen[None]):
             table.add_row(Text(c.scope), str(c.reviews), decimal(c.log_loss), decimal(c.rmse_bins), decimal(c.auc))
         heading = Text.assemble(("Calibration", "bold"), " · FSRS's predicted recall against yours")
         note = Text("Lower log loss and RMSE(bins), higher AUC: better predictions.", style="dim")
-        return Group(heading, table, note)
+        return Group(heading, table, note, *calibration_chart(report))
 
     def fill_topics(self) -> None:
         """The weakest topics in the chosen order, the cursor staying on its topic."""
@@ -460,3 +460,30 @@ class StatsScreen(Screen[None]):
         self.fill_leeches()
         self.refresh_bindings()
         self.notify(f"{leech.uid} back in the queue", timeout=3, markup=False)
+
+
+CHART_WIDTH = 20  # characters for 100% in the calibration chart
+
+
+def calibration_chart(report: Report) -> list[Table]:
+    """Predicted against actual recall for every answer, a bar each per bin of predicted recall: the chart of
+    the reports, drawn with block characters (where the two bars differ, FSRS's predictions are off)."""
+    overall = report.calibration[0] if report.calibration else None
+    bins = [b for b in (overall.bins if overall else ()) if b.count]
+    if not bins:
+        return []
+    table = Table(box=None, padding=(0, 1, 0, 0), header_style="bold", title_justify="left")
+    for name, justify in (("Predicted", "left"), ("Answers", "right"), ("", "left"), ("", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for b in bins:
+        label = f"{b.low * 100:.0f}–{b.high * 100:.0f}%"
+        for kind, value in (("predicted", b.predicted), ("actual", b.actual)):
+            bar = "█" * round((value or 0) * CHART_WIDTH)
+            style = "dim" if kind == "predicted" else ""
+            table.add_row(
+                label if kind == "predicted" else "",
+                str(b.count) if kind == "predicted" else "",
+                Text(f"{bar:<{CHART_WIDTH}} {kind}", style=style),
+                percent(value),
+            )
+    return [table]
