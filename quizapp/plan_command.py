@@ -98,7 +98,8 @@ def _verdict(plan: Plan) -> list[str]:
     needed = math.ceil(plan.minutes_needed)
     lines = [
         f"Does not fit in {_minutes(plan.minutes_per_day)} min a day: {intro}",
-        f"needs {needed} min on the busiest day, even at desired retention {plan.desired_retention:g}.",
+        f"needs {needed} min on the busiest day at desired retention {plan.desired_retention:g}, the least"
+        f" demanding of {RETENTIONS[0]:g}-{RETENTIONS[-1]:g}.",
         f"Either give it {needed} min a day (the table below),",
     ]
     if plan.drop is None:
