@@ -410,15 +410,21 @@ def load_settings(db: str | None = None, decks: list[str] | None = None) -> Sett
     return replace(settings, review=replace(settings.review, deck_limits=deck_limits))
 
 
-def in_force(settings: Settings, today: date) -> Settings:
-    """The settings to schedule with on study day `today`: the plan's new cards a day and desired retention
-    until the interview date, the normal ones from that day on. The per-deck limits stay in force."""
-    plan = settings.plan
+def planned(
+    scheduler: SchedulerSettings, review: ReviewSettings, plan: PlanSettings, today: date
+) -> tuple[SchedulerSettings, ReviewSettings]:
+    """The scheduler and review settings to schedule with on study day `today`: the plan's new cards a day and
+    desired retention until the interview date, the normal ones from that day on."""
     if plan.interview_date is None or today >= plan.interview_date:
-        return settings
-    scheduler, review = settings.scheduler, settings.review
+        return scheduler, review
     if plan.desired_retention is not None:
         scheduler = replace(scheduler, desired_retention=plan.desired_retention)
     if plan.new_per_day is not None:
         review = replace(review, new_per_day=plan.new_per_day)
+    return scheduler, review
+
+
+def in_force(settings: Settings, today: date) -> Settings:
+    """`settings` as they schedule on study day `today` (`planned`)."""
+    scheduler, review = planned(settings.scheduler, settings.review, settings.plan, today)
     return replace(settings, scheduler=scheduler, review=review)

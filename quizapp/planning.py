@@ -117,7 +117,8 @@ class TopicRecall:
 @dataclass(frozen=True)
 class Plan:
     """A plan to the interview date. What the scheduler applies until then: `new_per_day` and
-    `desired_retention` (see `applied`); after it, normal scheduling.
+    `desired_retention` (`quizapp plan --apply` writes them; `config.in_force` applies them); after it, normal
+    scheduling.
 
     When it does not fit (`feasible` False), the rows and recall are those of the least demanding retention
     with every card, which takes `minutes_needed` a day; `drop` lists the unseen cards to leave out for that
@@ -401,17 +402,4 @@ def make_plan(
         recall=_topic_recall(unseen, seen, chosen),
         minutes_needed=None if fitting else chosen.peak_minutes,
         drop=drop,
-    )
-
-
-def applied(
-    plan: Plan, scheduler: SchedulerSettings, review: ReviewSettings, today: date
-) -> tuple[SchedulerSettings, ReviewSettings]:
-    """The settings to schedule with on study day `today`: the plan's new cards a day and desired retention
-    before the interview, the normal ones from the interview day on."""
-    if today >= plan.interview:
-        return scheduler, review
-    return (
-        replace(scheduler, desired_retention=plan.desired_retention),
-        replace(review, new_per_day=plan.new_per_day),
     )

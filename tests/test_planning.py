@@ -18,7 +18,6 @@ from quizapp.planning import (
     STABILISE_DAYS,
     Plan,
     PlanError,
-    applied,
     make_plan,
 )
 from quizapp.scheduling import Grade, ReviewScheduler
@@ -159,13 +158,6 @@ def test_a_date_not_ahead_or_too_far_is_refused(db: Database, interview: date) -
     with pytest.raises(PlanError) as raised:
         plan_for(db, 30, interview)
     assert raised.value.exit_code == 2
-
-
-def test_the_plan_applies_until_the_interview_only(db: Database) -> None:
-    plan = plan_for(db, 60)
-    scheduler, review = applied(plan, SCHEDULER, REVIEW, INTERVIEW - timedelta(days=1))
-    assert (scheduler.desired_retention, review.new_per_day) == (plan.desired_retention, plan.new_per_day)
-    assert applied(plan, SCHEDULER, REVIEW, INTERVIEW) == (SCHEDULER, REVIEW)
 
 
 def test_the_command_prints_a_row_a_day(db: Database, capsys: pytest.CaptureFixture[str]) -> None:

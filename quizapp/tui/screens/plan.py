@@ -19,12 +19,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
 from quizapp import config_file
-from quizapp.config import config_path
+from quizapp.config import PlanSettings, config_path, planned
 from quizapp.days import study_day
 from quizapp.errors import ConfigError, QuizError
 from quizapp.library import Library
 from quizapp.plan_command import plan_lines
-from quizapp.planning import Plan, PlanError, applied, check_dates, make_plan
+from quizapp.planning import Plan, PlanError, check_dates, make_plan
 from quizapp.scheduling import ReviewScheduler
 from quizapp.tui.scheduler_thread import SchedulerThread
 
@@ -259,7 +259,8 @@ class PlanScreen(Screen[None]):
             self.notify(e.message, title="Plan not applied", severity="error", timeout=15, markup=False)
             return
         scheduler = self.library.scheduler
-        fsrs, review = applied(plan, scheduler.memory.settings, scheduler.review, self.today())
+        chosen = PlanSettings(plan.interview, plan.new_per_day, plan.desired_retention)
+        fsrs, review = planned(scheduler.memory.settings, scheduler.review, chosen, self.today())
         scheduler.configure(fsrs, review)
         self.show_status()
         self.notify(
