@@ -130,11 +130,6 @@ def _ancestors(topic: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _young_or_mature(elapsed_days: int) -> int:
-    """The index of an answer after a study day in the [young passed, young failed, mature ...] counts."""
-    return 0 if elapsed_days < 21 else 2
-
-
 Row = dict[str, Any]
 
 
