@@ -6,7 +6,7 @@ Pure functions on counts, so each formula is written once and tested with exact 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from quizapp.analysis.model import CalibrationBin, Weakness
 
@@ -100,12 +100,3 @@ def calibration_bins(
         )
         for i, (answers, passed, expected) in enumerate(sums)
     )
-
-
-def median(values: Sequence[float]) -> float | None:
-    """The median, or None of nothing."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
