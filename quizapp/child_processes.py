@@ -80,39 +80,34 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def _run(function: Callable[..., Any], args: tuple[Any, ...], results: Connection, parent: int) -> None:
+def _child(work: Callable[..., None], args: tuple[Any, ...], results: Connection, parent: int) -> None:
     become_child_of(parent)
-    with contextlib.suppress(Exception):  # the parent runs the job again to raise it
-        results.send(function(*args))
+    with contextlib.suppress(Exception):  # the parent does again what is missing, to raise it with its traceback
+        work(*args, results)
     results.close()
 
 
-def run_in_children(jobs: Sequence[Job[Any]]) -> list[Any]:
-    """The result of each job (a function and its arguments), each run in a forked child at once, in the order
-    given (call only where `can_fork`). On any exception, Ctrl-C included, the children are killed and reaped
-    first."""
+@contextlib.contextmanager
+def forked(works: Sequence[tuple[Callable[..., None], tuple[Any, ...]]]) -> Iterator[list[Connection]]:
+    """Start a forked child for each work (a function and its arguments; it is also given the connection to
+    send its results on) and yield the connections to read them from, in order; an end read as EOFError is the
+    child's end, done or dead. On leaving, however it is left (Ctrl-C included), the children are killed and
+    reaped. Call only where `can_fork`."""
     if sys.platform.startswith("linux"):
         import ctypes  # noqa: F401  (imported once here, not once in each child, by kernel_kills_orphans)
     context: Any = multiprocessing.get_context("fork")
     processes: list[BaseProcess] = []
     readers: list[Connection] = []
-    results: dict[int, Any] = {}
     try:
         with ctrl_c_held():
-            for function, args in jobs:
+            for work, args in works:
                 reader, writer = context.Pipe(duplex=False)
                 readers.append(reader)
-                child = context.Process(target=_run, args=(function, args, writer, os.getpid()), daemon=True)
+                child = context.Process(target=_child, args=(work, args, writer, os.getpid()), daemon=True)
                 processes.append(child)
                 child.start()
                 writer.close()  # the child holds the only writer left: its end reads as the child's end
-        pending = list(readers)
-        while pending:
-            for ready in wait(pending):
-                index = readers.index(ready)  # type: ignore[arg-type]
-                with contextlib.suppress(EOFError, OSError):  # died or failed: run again below
-                    results[index] = readers[index].recv()
-                pending.remove(readers[index])
+        yield readers
     finally:
         for process in processes:
             if process.is_alive():
@@ -122,4 +117,22 @@ def run_in_children(jobs: Sequence[Job[Any]]) -> list[Any]:
                 process.join()
         for reader in readers:
             reader.close()
+
+
+def _send_result(function: Callable[..., Any], args: tuple[Any, ...], results: Connection) -> None:
+    results.send(function(*args))
+
+
+def run_in_children(jobs: Sequence[Job[Any]]) -> list[Any]:
+    """The result of each job (a function and its arguments), each run in a forked child at once, in the order
+    given (call only where `can_fork`); a job whose child died or failed is run again here."""
+    results: dict[int, Any] = {}
+    with forked([(_send_result, job) for job in jobs]) as readers:
+        pending = list(readers)
+        while pending:
+            for ready in wait(pending):
+                index = readers.index(ready)  # type: ignore[arg-type]
+                with contextlib.suppress(EOFError, OSError):  # died or failed: run again below
+                    results[index] = readers[index].recv()
+                pending.remove(readers[index])
     return [results[i] if i in results else function(*args) for i, (function, args) in enumerate(jobs)]

@@ -3,7 +3,7 @@
 Parsing dominates a cold import (about 0.1 s per 1,000 questions, all in Python), and
 files are independent, so each one is read, validated and turned into cards in a worker.
 
-The workers are forked and managed here, not by ProcessPoolExecutor, so that an import
+The workers are forked by `child_processes.forked`, not by ProcessPoolExecutor, so that an import
 stopped in any way leaves none behind: they die with the import process (the kernel kills
 them), they ignore Ctrl-C, which the import process handles by killing them, and no pool
 thread is left for the exit to wait on. (On Ctrl-C, the pool's manager thread could fail on
@@ -13,16 +13,14 @@ forever; and Python 3.11 has no public way to kill a pool's workers.)
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from quizapp.child_processes import become_child_of, ctrl_c_held
+from quizapp.child_processes import forked
 from quizapp.decks.cards import CardSpec, card_specs
 from quizapp.decks.loader import load_deck_bytes
 from quizapp.errors import DeckError, DeckProblem
@@ -65,16 +63,11 @@ def _workers(items: list[tuple[Path, bytes]]) -> int:
     return max(1, min(len(items), os.cpu_count() or 1))
 
 
-def _work(items: list[tuple[Path, bytes]], share: list[int], results: Connection, parent: int) -> None:
-    """A worker's life: ignore Ctrl-C (it reaches the whole process group, and only the import process
-    is to act on it), die with the import process, send each file's result as soon as it is ready."""
-    become_child_of(parent)
-    # On an unexpected error the worker stops; the import process parses what is missing itself,
-    # so the error is raised there, with its traceback, instead of being printed from a worker.
-    with contextlib.suppress(Exception):
-        for index in share:
-            results.send((index, prepare(*items[index])))
-    results.close()
+def _work(items: list[tuple[Path, bytes]], share: list[int], results: Connection) -> None:
+    """A worker's files, each result sent as soon as it is ready (on an error the worker stops, and the import
+    process parses what is missing itself, so that the error is raised there)."""
+    for index in share:
+        results.send((index, prepare(*items[index])))
 
 
 def _shares(items: list[tuple[Path, bytes]], workers: int) -> list[list[int]]:
@@ -97,19 +90,8 @@ def _prepare_in_workers(items: list[tuple[Path, bytes]], workers: int) -> list[P
     is its parent, which PR_SET_PDEATHSIG watches (under forkserver the parent would be the server).
     The parent is the thread that forks, here the only thread (see `_workers`).
     """
-    context = multiprocessing.get_context("fork")
-    processes: list[BaseProcess] = []
-    readers: list[Connection] = []
     results: dict[int, Prepared] = {}
-    try:
-        with ctrl_c_held():
-            for share in _shares(items, workers):
-                reader, writer = context.Pipe(duplex=False)
-                readers.append(reader)
-                worker = context.Process(target=_work, args=(items, share, writer, os.getpid()), daemon=True)
-                processes.append(worker)
-                worker.start()
-                writer.close()  # the worker holds the only writer left: its end reads as the worker's end
+    with forked([(_work, (items, share)) for share in _shares(items, workers)]) as readers:
         pending = list(readers)
         while pending:
             ready = wait(pending)
@@ -120,15 +102,6 @@ def _prepare_in_workers(items: list[tuple[Path, bytes]], workers: int) -> list[P
                     pending.remove(reader)
                     continue
                 results[index] = result
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        for process in processes:
-            if process.pid is not None:
-                process.join()
-        for reader in readers:
-            reader.close()
     return [results[i] if i in results else prepare(*items[i]) for i in range(len(items))]
 
 
