@@ -104,17 +104,16 @@ _TALLY_TABLES = (
     " last_rating INTEGER NOT NULL, last_reviewed_at DATETIME NOT NULL, last_study_day VARCHAR, topic VARCHAR NOT NULL,"
     " deck_id VARCHAR NOT NULL, PRIMARY KEY (card_id),"
     " FOREIGN KEY(card_id) REFERENCES card (id))",
-    "CREATE TABLE day_tally (study_day VARCHAR NOT NULL, answers INTEGER NOT NULL, again INTEGER NOT NULL,"
-    " new_cards INTEGER NOT NULL, young_passed INTEGER NOT NULL, young_failed INTEGER NOT NULL,"
-    " mature_passed INTEGER NOT NULL, mature_failed INTEGER NOT NULL, expected FLOAT NOT NULL,"
-    " duration_ms INTEGER NOT NULL, late INTEGER NOT NULL, PRIMARY KEY (study_day))",
-    *(
-        f"CREATE TABLE {name}_day_tally (study_day VARCHAR NOT NULL, {key} VARCHAR NOT NULL, answers INTEGER NOT NULL,"
-        " again INTEGER NOT NULL, new_cards INTEGER NOT NULL, young_passed INTEGER NOT NULL,"
-        " young_failed INTEGER NOT NULL, mature_passed INTEGER NOT NULL, mature_failed INTEGER NOT NULL,"
-        " expected FLOAT NOT NULL, duration_ms INTEGER NOT NULL, late INTEGER NOT NULL,"
-        f" PRIMARY KEY (study_day, {key}))"
-        for name, key in (("topic", "topic"), ("deck", "deck_id"))
+    *(  # the same sums of a study day, for every answer and per topic and per deck
+        f"CREATE TABLE {table} (study_day VARCHAR NOT NULL, answers INTEGER NOT NULL, again INTEGER NOT NULL,"
+        " new_cards INTEGER NOT NULL, young_passed INTEGER NOT NULL, young_failed INTEGER NOT NULL,"
+        " mature_passed INTEGER NOT NULL, mature_failed INTEGER NOT NULL, expected FLOAT NOT NULL,"
+        f" duration_ms INTEGER NOT NULL, late INTEGER NOT NULL,{key} PRIMARY KEY (study_day{keys}))"
+        for table, key, keys in (
+            ("day_tally", "", ""),
+            ("topic_day_tally", " topic VARCHAR NOT NULL,", ", topic"),
+            ("deck_day_tally", " deck_id VARCHAR NOT NULL,", ", deck_id"),
+        )
     ),
     "CREATE TABLE calibration_tally (scope VARCHAR NOT NULL, elapsed_bin FLOAT NOT NULL, review_bin INTEGER NOT NULL,"
     " lapse_bin INTEGER NOT NULL, answers INTEGER NOT NULL, passed INTEGER NOT NULL, expected FLOAT NOT NULL,"

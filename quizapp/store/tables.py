@@ -175,10 +175,9 @@ class CardTally(SQLModel, table=True):
     deck_id: str
 
 
-class DayTally(SQLModel, table=True):
-    """Every answer of one study day summed up (schema 5): heatmap, trend and streak without a scan."""
+class _DaySums(SQLModel):
+    """The sums of a study day's answers, as `store.tallies` adds them up (its `_DAY_TERMS`), by column."""
 
-    __tablename__ = "day_tally"
     study_day: str = Field(primary_key=True)
     answers: int
     again: int
@@ -192,42 +191,25 @@ class DayTally(SQLModel, table=True):
     late: int  # answers to review cards due on an earlier study day: that day's reviews were not all done
 
 
-class TopicDayTally(SQLModel, table=True):
+class DayTally(_DaySums, table=True):
+    """Every answer of one study day summed up (schema 5): heatmap, trend and streak without a scan."""
+
+    __tablename__ = "day_tally"
+
+
+class TopicDayTally(_DaySums, table=True):
     """Every answer of one study day to the cards of one topic (its full path), summed up (schema 5): a
-    topic's recent figures without reading the window's answers. Same columns as `day_tally`."""
+    topic's recent figures without reading the window's answers."""
 
     __tablename__ = "topic_day_tally"
-    study_day: str = Field(primary_key=True)
     topic: str = Field(primary_key=True)
-    answers: int
-    again: int
-    new_cards: int
-    young_passed: int
-    young_failed: int
-    mature_passed: int
-    mature_failed: int
-    expected: float
-    duration_ms: int
-    late: int
 
 
-class DeckDayTally(SQLModel, table=True):
-    """Every answer of one study day to the cards of one deck, summed up (schema 5). Same columns as
-    `day_tally`."""
+class DeckDayTally(_DaySums, table=True):
+    """Every answer of one study day to the cards of one deck, summed up (schema 5)."""
 
     __tablename__ = "deck_day_tally"
-    study_day: str = Field(primary_key=True)
     deck_id: str = Field(primary_key=True)
-    answers: int
-    again: int
-    new_cards: int
-    young_passed: int
-    young_failed: int
-    mature_passed: int
-    mature_failed: int
-    expected: float
-    duration_ms: int
-    late: int
 
 
 class CalibrationTally(SQLModel, table=True):
