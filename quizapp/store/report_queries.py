@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import sqlite3
 
+from quizapp.store import tallies
 from quizapp.store.states import CardState
 
 FILTER = (
@@ -99,18 +100,11 @@ LATEST_ANSWER = (
     " WHERE c.deck_id = :question_deck AND c.question_id = :question_id ORDER BY r.id DESC LIMIT 1"
 )
 
-_AFTER_A_DAY = "r.elapsed_days >= 1"
-_YOUNG = f"{_AFTER_A_DAY} AND r.elapsed_days < 21"
-_MATURE = "r.elapsed_days >= 21"
+_AGES = ("young_passed", "young_failed", "mature_passed", "mature_failed")
 _PERIOD_SUMS = ", ".join(
-    f"sum(coalesce(r.study_day >= :first_{period} AND {age} AND r.rating {outcome}, 0)) AS in_{period}_{name}"
+    f"sum(r.study_day >= :first_{period} AND {tallies.DAY_TERMS[age]}) AS in_{period}_{age}"
     for period in ("today", "7d", "30d")
-    for name, age, outcome in (
-        ("young_passed", _YOUNG, "> 1"),
-        ("young_failed", _YOUNG, "= 1"),
-        ("mature_passed", _MATURE, "> 1"),
-        ("mature_failed", _MATURE, "= 1"),
-    )
+    for age in _AGES
 )
 """True retention's counts in the recent periods: `first_<period>` is the ISO date of the period's first day."""
 _IN_WINDOW = f"FROM review r CROSS JOIN card c ON c.id = r.card_id WHERE r.reviewed_at >= :window_start AND {FILTER}"
@@ -163,12 +157,11 @@ QUESTION_WINDOW = (
     " WHERE c.deck_id = :question_deck AND c.question_id = :question_id AND r.reviewed_at >= :window_start"
 )
 """The window's sums of one question, and its slow passes (`median`: its topic's median pass, or NULL)."""
+_AGE_SUMS = ", ".join(f"sum({tallies.DAY_TERMS[age]}) AS {age}" for age in _AGES)
+_DAY_SUMS = ", ".join(f"sum({term}) AS {name}" for name, term in tallies.DAY_TERMS.items())
 OLD_ANSWERS = (
-    "SELECT c.deck_id AS deck_id, c.topic AS topic,"
-    f" sum(coalesce({_YOUNG} AND r.rating > 1, 0)) AS young_passed,"
-    f" sum(coalesce({_YOUNG} AND r.rating = 1, 0)) AS young_failed,"
-    f" sum({_MATURE} AND r.rating > 1) AS mature_passed, sum({_MATURE} AND r.rating = 1) AS mature_failed"
-    f" FROM review r JOIN card c ON c.id = r.card_id WHERE r.reviewed_at < :year_start AND {_AFTER_A_DAY}"
+    f"SELECT c.deck_id AS deck_id, c.topic AS topic, {_AGE_SUMS}"
+    f" FROM review r JOIN card c ON c.id = r.card_id WHERE r.reviewed_at < :year_start AND {tallies.AFTER_A_DAY}"
     f" AND {FILTER} GROUP BY c.deck_id, c.topic"
 )
 """True retention's counts older than a year, per topic of each deck: all history minus them is the last 365
@@ -209,13 +202,7 @@ on that day when daylight saving time changes the offset before then."""
 
 DAYS = "SELECT * FROM day_tally ORDER BY study_day"
 DAYS_OF_CARDS = (
-    "SELECT r.study_day AS study_day, count(*) AS answers, sum(r.rating = 1) AS again,"
-    " sum(r.state_before = 0) AS new_cards,"
-    " sum(coalesce(r.elapsed_days >= 1 AND r.elapsed_days < 21 AND r.rating > 1, 0)) AS young_passed,"
-    " sum(coalesce(r.elapsed_days >= 1 AND r.elapsed_days < 21 AND r.rating = 1, 0)) AS young_failed,"
-    " sum(coalesce(r.elapsed_days >= 21 AND r.rating > 1, 0)) AS mature_passed,"
-    " sum(coalesce(r.elapsed_days >= 21 AND r.rating = 1, 0)) AS mature_failed,"
-    " total(coalesce(r.duration_ms, 0)) AS duration_ms"
+    f"SELECT r.study_day AS study_day, {_DAY_SUMS}"
     f" FROM review r JOIN card c ON c.id = r.card_id WHERE r.study_day IS NOT NULL AND {FILTER}"
     " GROUP BY r.study_day ORDER BY r.study_day"
 )

@@ -29,10 +29,10 @@ MATURE_DAYS = 21
 LOG_LOSS_CLAMP = 1e-4  # a predicted 0 or 1 would make −ln infinite
 
 # One review's share of each day_tally column, as SQL over `review r`.
-_AFTER_A_DAY = "r.elapsed_days >= 1"
-_YOUNG = f"{_AFTER_A_DAY} AND r.elapsed_days < {MATURE_DAYS}"
+AFTER_A_DAY = "r.elapsed_days >= 1"
+_YOUNG = f"{AFTER_A_DAY} AND r.elapsed_days < {MATURE_DAYS}"
 _MATURE = f"r.elapsed_days >= {MATURE_DAYS}"
-_DAY_TERMS = {
+DAY_TERMS = {
     "answers": "1",
     "again": "r.rating = 1",
     "new_cards": "r.state_before = 0",
@@ -40,16 +40,17 @@ _DAY_TERMS = {
     "young_failed": f"{_YOUNG} AND r.rating = 1",
     "mature_passed": f"{_MATURE} AND r.rating > 1",
     "mature_failed": f"{_MATURE} AND r.rating = 1",
-    "expected": f"CASE WHEN {_AFTER_A_DAY} THEN coalesce(r.retrievability, 0) ELSE 0 END",
+    "expected": f"CASE WHEN {AFTER_A_DAY} THEN coalesce(r.retrievability, 0) ELSE 0 END",
     "duration_ms": "coalesce(r.duration_ms, 0)",
     # due on an earlier study day: a review card's due is the start of its day, so a day later is a later day
     "late": "r.kind = 'review' AND r.reviewed_at >= datetime(r.due_before, '+1 day')",
 }
-_DAY_TERMS = {name: f"coalesce({term}, 0)" for name, term in _DAY_TERMS.items()}  # NULL elapsed_days: not after a day
-_DAY_COLUMNS = ", ".join(_DAY_TERMS)
-_ADD_UP = ", ".join(f"{name} = {name} + excluded.{name}" for name in _DAY_TERMS)
-_SIGNED = ", ".join(f":sign * ({term})" for term in _DAY_TERMS.values())
-_SUMMED = ", ".join(f"sum({term})" for term in _DAY_TERMS.values())
+DAY_TERMS = {name: f"coalesce({term}, 0)" for name, term in DAY_TERMS.items()}  # NULL elapsed_days: not after a day
+"""One review's share of each sum of a study day, as SQL over `review r`: the tallies' and the reports' one rule."""
+_DAY_COLUMNS = ", ".join(DAY_TERMS)
+_ADD_UP = ", ".join(f"{name} = {name} + excluded.{name}" for name in DAY_TERMS)
+_SIGNED = ", ".join(f":sign * ({term})" for term in DAY_TERMS.values())
+_SUMMED = ", ".join(f"sum({term})" for term in DAY_TERMS.values())
 _ADD_ANSWER_DAY = (
     f"INSERT INTO day_tally (study_day, {_DAY_COLUMNS}) SELECT r.study_day, {_SIGNED}"
     f" FROM review r WHERE r.id = :review_id ON CONFLICT (study_day) DO UPDATE SET {_ADD_UP}"
@@ -64,7 +65,7 @@ _ADD_TO_FILED = tuple(
 )
 _FILE_CARD = tuple(
     f"INSERT INTO {name}_day_tally (study_day, {key}, {_DAY_COLUMNS}) SELECT r.study_day, :{key},"
-    f" {', '.join(f':sign * sum({term})' for term in _DAY_TERMS.values())}"
+    f" {', '.join(f':sign * sum({term})' for term in DAY_TERMS.values())}"
     f" FROM review r WHERE r.card_id = :card_id AND r.study_day IS NOT NULL GROUP BY r.study_day"
     f" ON CONFLICT (study_day, {key}) DO UPDATE SET {_ADD_UP}"
     for name, key in (("topic", "topic"), ("deck", "deck_id"))
@@ -93,8 +94,8 @@ _DROP_EMPTY_DAYS = (
 
 _CARD_SUMS = (
     "SELECT r.card_id, count(*), sum(coalesce(r.elapsed_days >= 1 AND r.rating = 1, 0)),"
-    f" {', '.join(f'sum({_DAY_TERMS[name]})' for name in ('young_passed', 'young_failed', 'mature_passed'))},"
-    f" sum({_DAY_TERMS['mature_failed']}), sum({_DAY_TERMS['expected']}), sum({_DAY_TERMS['duration_ms']}),"
+    f" {', '.join(f'sum({DAY_TERMS[name]})' for name in ('young_passed', 'young_failed', 'mature_passed'))},"
+    f" sum({DAY_TERMS['mature_failed']}), sum({DAY_TERMS['expected']}), sum({DAY_TERMS['duration_ms']}),"
     " r.rating, max(r.reviewed_at), r.study_day,"  # the one max() makes bare columns those of the newest review
     " (SELECT c.topic FROM card c WHERE c.id = r.card_id), (SELECT c.deck_id FROM card c WHERE c.id = r.card_id)"
     " FROM review r"
