@@ -107,6 +107,15 @@ class PlanSettings:
 
 
 @dataclass(frozen=True)
+class MockSettings:
+    """A mock interview: how long, how long a question, and whether its answers also schedule the cards."""
+
+    minutes: int = 30
+    seconds_per_question: int = 240  # the countdown of each question: about what an interviewer gives
+    counts_as_review: bool = True  # an answer is also an FSRS review, graded from the key points covered
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run of quizapp needs to know."""
 
@@ -115,6 +124,7 @@ class Settings:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    mock: MockSettings = field(default_factory=MockSettings)
 
 
 MAX_NEW_PER_DAY = 10_000
@@ -122,6 +132,7 @@ MAX_LEARN_AHEAD_MINUTES = 24 * 60
 MAX_STEP_MINUTES = 365 * 24 * 60
 MAX_INTERVAL_DAYS = 36_500  # 100 years: any due date stays far from datetime's year 9999
 MAX_LEECH_THRESHOLD = 100
+MAX_MOCK_MINUTES = 8 * 60
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 """What a deck id looks like (`decks.model.SLUG_PATTERN`, not imported: reading the config must stay light):
@@ -219,10 +230,20 @@ RULES: dict[str, dict[str, _Rule]] = {
         "new_per_day": _Rule("whole", 0, MAX_NEW_PER_DAY),
         "desired_retention": _Rule("number", 0.5, 0.99),
     },
+    "mock": {
+        "minutes": _Rule("whole", 1, MAX_MOCK_MINUTES),
+        "seconds_per_question": _Rule("whole", 10, 3600),
+        "counts_as_review": _Rule("bool"),
+    },
 }
 """Every setting the config file may hold, by section. `SchedulerSettings.parameters` is not one: the fitted
 weights live in the database."""
-_SECTIONS: dict[str, type[Any]] = {"scheduler": SchedulerSettings, "review": ReviewSettings, "plan": PlanSettings}
+_SECTIONS: dict[str, type[Any]] = {
+    "scheduler": SchedulerSettings,
+    "review": ReviewSettings,
+    "plan": PlanSettings,
+    "mock": MockSettings,
+}
 
 DECK_LIMITS = "deck_limits"
 """The table of per-deck limits of new cards: its keys are deck ids, not settings, so it is not in RULES. A deck

@@ -43,6 +43,14 @@ class Grade(IntEnum):
     Easy = 4
 
 
+class Confidence(IntEnum):
+    """What the candidate says before the reveal: an interviewer probes whether you know what you don't know."""
+
+    Sure = 1
+    Unsure = 2
+    Guess = 3
+
+
 def utcnow() -> datetime:
     """The real clock, UTC-aware."""
     return datetime.now(UTC)
@@ -79,6 +87,7 @@ class AnswerMarks:
 
     key_points: tuple[bool, ...] = ()  # per key point of the question, in order: recalled or not
     picked: frozenset[int] | None = None  # a choice answer: the options picked (0-based)
+    confidence: Confidence | None = None  # said before the reveal, if anything
 
 
 @dataclass(frozen=True)
@@ -338,6 +347,12 @@ class ReviewScheduler:
                     counts[deck_id] = replace(counts[deck_id], new=new)
         return counts
 
+    def every_card(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> list[StudyCard]:
+        """Every card of the filter but the suspended ones, due or not, in deck order (for a drill)."""
+        queries = self._queries(deck_ids, topic)
+        with self.db.read() as conn:
+            return [_study_card(row) for row in named(conn).execute(queries.everything, queries.params)]
+
     def reviewed_today(self) -> int:
         """Answers given since the start of the study day."""
         with self.db.read() as conn:
@@ -355,7 +370,13 @@ class ReviewScheduler:
         return {grade: waits[int(grade)] for grade in Grade}
 
     def answer(
-        self, card_id: int, grade: Grade, duration_ms: int | None = None, marks: AnswerMarks | None = None
+        self,
+        card_id: int,
+        grade: Grade,
+        duration_ms: int | None = None,
+        marks: AnswerMarks | None = None,
+        *,
+        mode: str | None = None,
     ) -> AnswerResult:
         """Apply `grade` to the card as stored now, and store the new state, its log and `marks` atomically.
 
@@ -396,6 +417,8 @@ class ReviewScheduler:
                 cloze=row["cloze"],
                 study_day=self.memory.study_day(now).isoformat(),
                 counts=tallies.next_counts(previous, elapsed),
+                confidence=None if marks.confidence is None else int(marks.confidence),
+                mode=mode,
             )
             logged = conn.execute(queue.LOG_ANSWER, log)
             assert logged.lastrowid is not None
@@ -403,6 +426,50 @@ class ReviewScheduler:
             tallies.add_answer(conn, logged.lastrowid, card_id)
             lapses, leech, suspended = self._leech_action(conn, card_id)
         return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due, lapses, leech, suspended)
+
+    def due_now(self, card: StudyCard) -> bool:
+        """Whether the daily review would show the card now, as the queue decides: a (re)learning card due within
+        the learn-ahead window, a review card due before the study day ends. A drill reschedules only these; its
+        answers to any other card are practice answers (`practice`)."""
+        if card.due is None or card.state == CardState.New:
+            return False
+        times = self._times()
+        if card.state == CardState.Review:
+            return to_db(card.due) < str(times["day_end"])
+        return to_db(card.due) <= str(times["ahead"])
+
+    def practice(self, card_id: int, grade: Grade, duration_ms: int | None, marks: AnswerMarks, mode: str) -> int:
+        """Log an answer of a drill or a mock that leaves the card's schedule as it is: FSRS never sees it, the
+        reports do. Returns the practice answer's id (for `undo_practice`)."""
+        now = self.now()
+        with self.db.write() as conn:
+            row = named(conn).execute(queue.CARD_TO_ANSWER, {"id": card_id}).fetchone()
+            if row is None:
+                raise QuizError(f"card {card_id} no longer exists")
+            memory = memory_state(queue.memory_of(row))
+            logged = conn.execute(
+                queue.LOG_PRACTICE,
+                {
+                    "card_id": card_id,
+                    "mode": mode,
+                    "answered_at": to_db(now),
+                    "study_day": self.memory.study_day(now).isoformat(),
+                    "rating": int(grade),
+                    "duration_ms": duration_ms,
+                    "confidence": None if marks.confidence is None else int(marks.confidence),
+                    "retrievability": self.memory.retrievability(card_id, memory, now),
+                },
+            )
+            assert logged.lastrowid is not None
+            points = queue.key_point_logs(logged.lastrowid, marks.key_points)
+            conn.executemany(queue.LOG_PRACTICE_KEY_POINT, points)
+        return logged.lastrowid
+
+    def undo_practice(self, practice_id: int) -> None:
+        """Forget a practice answer (the card's schedule was never touched)."""
+        with self.db.write() as conn:
+            for statement in queue.DELETE_PRACTICE:
+                conn.execute(statement, {"practice_id": practice_id})
 
     def _leech_action(self, conn: sqlite3.Connection, card_id: int) -> tuple[int, bool, bool]:
         """In the answer's transaction: the card's lapses, whether the answer made it a leech, and whether it was

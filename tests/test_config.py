@@ -217,12 +217,12 @@ def test_a_value_out_of_bounds_names_the_file_section_key_and_what_is_allowed(
         ),
         (
             "[reviews]\nnew_per_day = 5",
-            "unknown section [reviews]; did you mean [review]? (known: [scheduler], [review], [plan], [deck_limits])",
+            "unknown section [reviews]; did you mean [review]? (known: [scheduler], [review], [plan], [mock], [deck_limits])",
         ),
         (
             "[deck_limit]\nmini = 5",
             "unknown section [deck_limit]; did you mean [deck_limits]?"
-            " (known: [scheduler], [review], [plan], [deck_limits])",
+            " (known: [scheduler], [review], [plan], [mock], [deck_limits])",
         ),
         ("[scheduler]\nnew_per_day = 5", "new_per_day belongs in [review]"),
         ("[review]\ninterview_date = 2027-01-15", "interview_date belongs in [plan]"),

@@ -108,6 +108,11 @@ leech_action = "suspend"          # config file (default "tag")
 interview_date = not set          # default
 new_per_day = not set             # default
 desired_retention = not set       # default
+
+[mock]
+minutes = 30                      # default
+seconds_per_question = 240        # default
+counts_as_review = true           # default
 """
     )
     assert sum(" = " in line for line in out.splitlines()) == sum(len(rules) for rules in RULES.values())

@@ -164,6 +164,38 @@ def _fits_of_the_scheduler(conn: sqlite3.Connection) -> None:
     )
 
 
+def _practice_modes(conn: sqlite3.Connection) -> None:
+    """Schema 7: drills and mock interviews. A review keeps the confidence said before its reveal and the mode
+    it was given in; `practice_answer` keeps the answers that did not reschedule their card, and `mock` and
+    `mock_question` each mock interview with its questions in order."""
+    conn.execute("ALTER TABLE review ADD COLUMN confidence INTEGER")
+    conn.execute("ALTER TABLE review ADD COLUMN mode VARCHAR")
+    conn.execute(
+        "CREATE TABLE practice_answer (id INTEGER NOT NULL, card_id INTEGER NOT NULL, mode VARCHAR NOT NULL,"
+        " answered_at DATETIME NOT NULL, study_day VARCHAR NOT NULL, rating INTEGER NOT NULL, duration_ms INTEGER,"
+        " confidence INTEGER, retrievability FLOAT, PRIMARY KEY (id), FOREIGN KEY(card_id) REFERENCES card (id))"
+    )
+    conn.execute("CREATE INDEX ix_practice_answer_card_id ON practice_answer (card_id)")
+    conn.execute(
+        "CREATE TABLE practice_key_point (practice_id INTEGER NOT NULL, point INTEGER NOT NULL,"
+        " recalled BOOLEAN NOT NULL, PRIMARY KEY (practice_id, point),"
+        " FOREIGN KEY(practice_id) REFERENCES practice_answer (id) ON DELETE CASCADE)"
+    )
+    conn.execute(
+        "CREATE TABLE mock (id INTEGER NOT NULL, started_at DATETIME NOT NULL, ended_at DATETIME,"
+        " minutes INTEGER NOT NULL, seconds_per_question INTEGER NOT NULL, topic VARCHAR, seed INTEGER NOT NULL,"
+        " counts_as_review BOOLEAN NOT NULL, PRIMARY KEY (id))"
+    )
+    conn.execute(
+        "CREATE TABLE mock_question (id INTEGER NOT NULL, mock_id INTEGER NOT NULL, position INTEGER NOT NULL,"
+        " card_id INTEGER NOT NULL, parent INTEGER, follow_up VARCHAR, seconds FLOAT NOT NULL,"
+        " notes VARCHAR NOT NULL, key_points INTEGER NOT NULL, recalled INTEGER NOT NULL, rating INTEGER NOT NULL,"
+        " review_id INTEGER, practice_id INTEGER, PRIMARY KEY (id), FOREIGN KEY(mock_id) REFERENCES mock (id),"
+        " FOREIGN KEY(card_id) REFERENCES card (id))"
+    )
+    conn.execute("CREATE INDEX ix_mock_question_mock_id ON mock_question (mock_id)")
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
 MIGRATIONS: list[Migration] = [
     _stat_column_and_indexes_for_100k_cards,
@@ -171,5 +203,6 @@ MIGRATIONS: list[Migration] = [
     _what_each_answer_missed,
     _running_sums_for_reports,
     _fits_of_the_scheduler,
+    _practice_modes,
 ]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

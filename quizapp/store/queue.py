@@ -75,6 +75,8 @@ _LOG_COLUMNS = (
     "study_day",
     "review_number",
     "lapses_before",
+    "confidence",
+    "mode",
 )
 LOG_ANSWER = f"INSERT INTO review ({_listed(_LOG_COLUMNS)}) VALUES ({_listed(_LOG_COLUMNS, ':{}')})"
 LOG_KEY_POINT = "INSERT INTO review_key_point (review_id, point, recalled) VALUES (:review_id, :point, :recalled)"
@@ -96,6 +98,20 @@ INTRODUCED_BY_DECK_SINCE = (
     f" WHERE r.reviewed_at >= :day_start AND r.state_before = {CardState.New:d} GROUP BY c.deck_id"
 )
 REVIEWED_SINCE = "SELECT count(*) AS answers FROM review WHERE reviewed_at >= :day_start"
+
+# An answer of a drill or a mock that leaves its card's schedule alone, and its undo.
+LOG_PRACTICE = (
+    "INSERT INTO practice_answer (card_id, mode, answered_at, study_day, rating, duration_ms, confidence,"
+    " retrievability) VALUES (:card_id, :mode, :answered_at, :study_day, :rating, :duration_ms, :confidence,"
+    " :retrievability)"
+)
+LOG_PRACTICE_KEY_POINT = (
+    "INSERT INTO practice_key_point (practice_id, point, recalled) VALUES (:review_id, :point, :recalled)"
+)
+DELETE_PRACTICE = (
+    "DELETE FROM practice_key_point WHERE practice_id = :practice_id",
+    "DELETE FROM practice_answer WHERE id = :practice_id",
+)
 
 SUSPEND = "UPDATE card SET suspended = 1 WHERE id = :id"
 BURY = "UPDATE card SET buried_until = :until WHERE id = :id"
@@ -136,6 +152,8 @@ def answer_log(
     cloze: int | None = None,
     study_day: str | None = None,
     counts: tuple[int, int] | None = None,
+    confidence: int | None = None,
+    mode: str | None = None,
 ) -> dict[str, object]:
     """LOG_ANSWER's parameters, from the card's stored state (MEMORY_COLUMNS) before and after the answer.
 
@@ -146,6 +164,8 @@ def answer_log(
         cloze: the card's cloze number, for a cloze card.
         study_day: ISO date of the study day the answer counts for.
         counts: the answer's review number and the lapses before it (`tallies.next_counts`).
+        confidence: what the candidate said before the reveal (1 sure, 2 unsure, 3 guess), if anything.
+        mode: "drill" or "mock" for an answer given there, None for the daily review.
     """
     return {
         "card_id": card_id,
@@ -163,6 +183,8 @@ def answer_log(
         "study_day": study_day,
         "review_number": None if counts is None else counts[0],
         "lapses_before": None if counts is None else counts[1],
+        "confidence": confidence,
+        "mode": mode,
     }
 
 
@@ -206,6 +228,8 @@ class QueueQueries:
         # Decks at their own limit of new cards are left out by a test on the last column of ix_card_new_order,
         # so the plan stays the same ordered range of that index: entries of a deck left out are skipped
         # without reading their rows. The list is one parameter, so the statement is the same for any list.
+        self.everything = f"SELECT {CARD_COLUMNS} FROM card c WHERE {where} AND c.suspended = 0 ORDER BY c.position"
+        """Every card of the filter but the suspended ones, due or not: what a drill goes through."""
         self.new_outside = first(f"{_NEW} AND c.deck_id NOT IN {_EXCLUDED} AND {_FRESH}", "c.position, c.deck_id")
         """The "new" candidate for the decks not in `excluded_decks`: the ones still below their own limit."""
         # Counts read index ranges (state, then due) and stop at the new-card limit, so they stay

@@ -135,6 +135,9 @@ class ReviewRow(SQLModel, table=True):
     study_day: str | None = None  # ISO date of the study day the answer counted for
     review_number: int | None = None  # the card's reviews on distinct study days so far, this one included
     lapses_before: int | None = None  # earlier answers Again after at least a study day
+    # schema 7: the practice modes
+    confidence: int | None = None  # `practice.Confidence` said before the reveal: 1 sure, 2 unsure, 3 guess
+    mode: str | None = None  # "drill" or "mock" when given there; NULL for the daily review
 
 
 class ReviewKeyPointRow(SQLModel, table=True):
@@ -257,6 +260,73 @@ class ParameterFit(SQLModel, table=True):
     auc_after: float | None = None
     kept: bool  # whether it predicted the held-out answers better, and so is in use unless a newer one is
     rescheduled: int = 0  # review cards whose due date was recomputed from it
+
+
+class PracticeAnswer(SQLModel, table=True):
+    """An answer given in a drill or a mock interview that did not reschedule its card (schema 7): the card was
+    not due, or mock answers do not count as reviews. FSRS never reads these; the reports do."""
+
+    __tablename__ = "practice_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", index=True)
+    mode: str  # "drill" or "mock"
+    answered_at: datetime
+    study_day: str
+    rating: int
+    duration_ms: int | None = None
+    confidence: int | None = None
+    retrievability: float | None = None  # FSRS's predicted recall at the answer (None for a new card)
+
+
+class PracticeKeyPoint(SQLModel, table=True):
+    """A key point recalled or not in a practice answer, as `review_key_point` for reviews."""
+
+    __tablename__ = "practice_key_point"
+    practice_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("practice_answer.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    point: int = Field(primary_key=True)
+    recalled: bool
+
+
+class MockRow(SQLModel, table=True):
+    """One mock interview (schema 7): how it was drawn and timed."""
+
+    __tablename__ = "mock"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime
+    ended_at: datetime | None = None
+    minutes: int
+    seconds_per_question: int
+    topic: str | None = None  # the topic prefix it was drawn from, NULL for every deck
+    seed: int
+    counts_as_review: bool
+
+
+class MockQuestionRow(SQLModel, table=True):
+    """A question asked in a mock interview, in order, with its outcome (schema 7).
+
+    A follow-up has a `parent` (the question it followed): either a deck question's card (`card_id`, linked by
+    the deck) or the parent's plain follow-up text (`follow_up`, `card_id` is then the parent's card), answered
+    or missed (rating 3 or 1). `review_id` or `practice_id` is the answer it was stored as, if any.
+    """
+
+    __tablename__ = "mock_question"
+    id: int | None = Field(default=None, primary_key=True)
+    mock_id: int = Field(foreign_key="mock.id", index=True)
+    position: int
+    card_id: int = Field(foreign_key="card.id")
+    parent: int | None = None
+    follow_up: str | None = None
+    seconds: float
+    notes: str = ""
+    key_points: int  # the question's key points, and how many were ticked as recalled
+    recalled: int
+    rating: int
+    review_id: int | None = None
+    practice_id: int | None = None
 
 
 meta_table = Meta.__table__  # type: ignore[attr-defined]
