@@ -30,6 +30,16 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Practised:
+    """An answer of a drill that left its card's schedule alone (`practice_answer`)."""
+
+    practice_id: int
+    card_id: int
+    topic: str
+    grade: int
+
+
+@dataclass(frozen=True)
 class Hidden:
     """A card suspended or buried in this session (it was neither before: it was in the queue)."""
 
@@ -37,7 +47,7 @@ class Hidden:
     how: str
 
 
-Action = Answered | Hidden
+Action = Answered | Practised | Hidden
 
 
 @dataclass
@@ -65,6 +75,11 @@ class Session:
         """The answers given, in order."""
         return [a for a in self.actions if isinstance(a, Answered)]
 
+    @property
+    def practised(self) -> list[Practised]:
+        """The drill answers that rescheduled nothing, in order."""
+        return [a for a in self.actions if isinstance(a, Practised)]
+
     def summary(self, now: datetime, db: Database | None = None) -> SessionSummary:
         """Counts for the end-of-session screen; with `db`, also what the sitting changed (`sitting_changes`)."""
         missed = Counter(a.topic for a in self.answers if a.grade == 1)
@@ -75,6 +90,7 @@ class Session:
             elapsed=now - self.started,
             topics_missed=missed.most_common(),
             changes=sitting_changes(db, self.answers) if db is not None and self.answers else None,
+            practised=len(self.practised),
         )
 
 
@@ -154,6 +170,7 @@ class SessionSummary:
     elapsed: timedelta
     topics_missed: list[tuple[str, int]]
     changes: SittingChanges | None = None  # None: the review log was not read
+    practised: int = 0  # drill answers that left their cards' schedules alone
 
     @property
     def again_rate(self) -> float:

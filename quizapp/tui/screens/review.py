@@ -19,10 +19,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Markdown, ProgressBar, Static
 
 from quizapp.decks.questions import StoredChoice
+from quizapp.drill import DrillQueue, drill_order
 from quizapp.errors import QuizError
 from quizapp.library import Library
-from quizapp.scheduling import AnswerMarks, AnswerResult, Grade, ReviewScheduler, StudyCard, UndoExpired
-from quizapp.session import Answered, Hidden, Session
+from quizapp.scheduling import AnswerMarks, AnswerResult, Confidence, Grade, ReviewScheduler, StudyCard, UndoExpired
+from quizapp.session import Answered, Hidden, Practised, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
 from quizapp.tui.messages import HomeWanted
@@ -42,6 +43,8 @@ STATE_NAMES = {
     CardState.Review: "review",
     CardState.Relearning: "relearning",
 }
+CONFIDENCE_KEYS = {"y": Confidence.Sure, "m": Confidence.Unsure, "n": Confidence.Guess}
+CONFIDENCE_NAMES = {Confidence.Sure: "sure", Confidence.Unsure: "unsure", Confidence.Guess: "guess"}
 
 
 def format_interval(delta: timedelta) -> str:
@@ -72,11 +75,16 @@ class NextUp:
 
 
 class ReviewScreen(Screen[None]):
-    """A review session over some decks (and optionally one topic)."""
+    """A review session over some decks (and optionally one topic), or a drill of a topic (`drill=True`)."""
 
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
-        Binding("enter", "accept", "Accept", show=False),
+        Binding("enter", "accept", "Show answer or grade", show=False),
+        Binding("space", "accept", "Grade Good, or the suggested grade", show=False),
+        *(
+            Binding(key, f"confidence({int(level)})", f"Before the answer: {CONFIDENCE_NAMES[level]}", show=False)
+            for key, level in CONFIDENCE_KEYS.items()
+        ),
         Binding("1", "grade(1)", "Again", show=False),
         Binding("2", "grade(2)", "Hard", show=False),
         Binding("3", "grade(3)", "Good", show=False),
@@ -100,6 +108,8 @@ class ReviewScreen(Screen[None]):
     """What Enter grades on a revealed choice card: Good after a right pick, Again after a wrong one."""
     waiting: reactive[bool] = reactive(False, repaint=False, init=False)
     """A write has taken long enough to say so: another window holds the database's write lock."""
+    confidence: reactive[Confidence | None] = reactive(None, repaint=False, init=False)
+    """How sure the candidate said they were, before the reveal (y, m, n); kept with the answer."""
 
     def __init__(
         self,
@@ -108,6 +118,8 @@ class ReviewScreen(Screen[None]):
         deck_ids: Sequence[str],
         title: str,
         topic: str | None = None,
+        *,
+        drill: bool = False,
     ) -> None:
         super().__init__()
         self.library = library
@@ -116,6 +128,10 @@ class ReviewScreen(Screen[None]):
         self.deck_ids = list(deck_ids)
         self.topic = topic
         self.session_title = title if not topic else f"{title} · {topic}"
+        self.drill: DrillQueue | None = None  # a drill's cards still to ask; None in the daily review
+        if drill:
+            self.drill = DrillQueue.of(drill_order(self.scheduler, self.deck_ids, topic or ""))
+            self.session_title = f"Drill · {topic or title}"
         self.session = Session(started=self.scheduler.now())
         self.shown_at = 0.0
         self.lapses = 0  # of the card shown
@@ -140,7 +156,8 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#session-title", Static).update(Content.assemble(("Review · ", "bold"), self.session_title))
+        heading = ("", "") if self.drill is not None else ("Review · ", "bold")
+        self.query_one("#session-title", Static).update(Content.assemble(heading, self.session_title))
         try:
             first = self.next_up(self.scheduler)  # in WAL mode a read never waits for a writer
         except QuizError as e:
@@ -152,7 +169,13 @@ class ReviewScreen(Screen[None]):
     # --- what is shown -----------------------------------------------------------------
 
     def next_up(self, scheduler: ReviewScheduler) -> NextUp:
-        """The next due card and the count still due, read with `scheduler` (on the thread it belongs to)."""
+        """The next due card and the count still due, read with `scheduler` (on the thread it belongs to); in a
+        drill, the drill's next card and the answers it still needs."""
+        if self.drill is not None:
+            card_id = self.drill.next_id()
+            if card_id is None:
+                return NextUp(None, 0)
+            return NextUp(scheduler.card(card_id), len(self.drill), scheduler.lapses(card_id))
         card = scheduler.next_card(self.deck_ids, self.topic)
         if card is None:
             return NextUp(None, 0)
@@ -163,13 +186,14 @@ class ReviewScreen(Screen[None]):
         if next_up.card is None:
             self.finish(queue_empty=True)
             return
-        done = len(self.session.answers)
+        done = len(self.session.answers) + len(self.session.practised)
         self.query_one(ProgressBar).update(total=max(done + next_up.remaining, 1), progress=done)
         # A card starts unrevealed with nothing picked; set quietly, as the card's watcher draws it all.
         self.set_reactive(ReviewScreen.revealed, False)
         self.set_reactive(ReviewScreen.picked, frozenset())
         self.set_reactive(ReviewScreen.suggested, None)
         self.set_reactive(ReviewScreen.recalled, frozenset())
+        self.set_reactive(ReviewScreen.confidence, None)
         self.shown_at = time.monotonic()
         self.lapses = next_up.lapses
         self.card = next_up.card
@@ -264,28 +288,45 @@ class ReviewScreen(Screen[None]):
             bar.update("")
             return
         if not self.revealed:
+            sure = self.confidence_hint()
             if isinstance(card.question, StoredChoice):
                 several = len(card.question.correct_set) > 1
                 letters = faces.LETTERS[: len(card.question.choices)]
                 hint = f"pick {letters[0]}–{letters[-1]}" + (" (several), then space" if several else "")
-                bar.update(Content.assemble((hint, "bold"), " · space: show answer"))
+                bar.update(Content.assemble((hint, "bold"), " · space: show answer", *sure))
             else:
-                bar.update(Content.assemble(("space", "bold"), ": show answer"))
+                bar.update(Content.assemble(("space", "bold"), ": show answer", *sure))
             return
-        intervals = self.scheduler.intervals(card)
+        practice = self.drill is not None and not self.scheduler.due_now(card)
+        intervals = {} if practice else self.scheduler.intervals(card)
         parts: list[str | tuple[str, str]] = []
         for grade in Grade:
             style = "reverse bold" if grade == self.suggested else "bold"
-            parts += [(f" {int(grade)} ", style), f" {grade.name} {format_interval(intervals[grade])}   "]
-        if self.suggested:
-            parts.append(("enter", "bold"))
-            parts.append(f": {self.suggested.name}")
+            wait = "" if practice else f" {format_interval(intervals[grade])}"
+            parts += [(f" {int(grade)} ", style), f" {grade.name}{wait}   "]
+        parts += [("space/enter", "bold"), f": {(self.suggested or Grade.Good).name}"]
+        if practice:
+            parts.append(" · not due: its schedule stays as it is")
+        elif self.confidence is not None:
+            parts.append(f" · you said {CONFIDENCE_NAMES[self.confidence]}")
         bar.update(Content.assemble(*parts))
+
+    def confidence_hint(self) -> list[str | tuple[str, str]]:
+        """Before the reveal: the confidence keys, the one said in reverse."""
+        parts: list[str | tuple[str, str]] = [" · "]
+        for key, level in CONFIDENCE_KEYS.items():
+            style = "reverse bold" if level == self.confidence else "bold"
+            parts += [(key, style), f" {CONFIDENCE_NAMES[level]} "]
+        return parts
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show and allow only the keys that make sense on this side of this card."""
         card = self.card
         if action == "reveal":
+            return card is not None and not self.revealed
+        if action == "accept":
+            return card is not None
+        if action == "confidence":
             return card is not None and not self.revealed
         if action == "grade":
             return self.revealed
@@ -374,10 +415,19 @@ class ReviewScreen(Screen[None]):
         self.reveal()
 
     def action_accept(self) -> None:
+        """Space or Enter: show the answer, then grade Good, or the grade the picks or key points suggest."""
         if not self.revealed:
             self.reveal()
-        elif self.suggested is not None:
-            self.action_grade(int(self.suggested))
+        else:
+            self.action_grade(int(self.suggested or Grade.Good))
+
+    def action_confidence(self, level: int) -> None:
+        """Say how sure you are before the reveal; the same key again takes it back."""
+        if self.card is not None and not self.revealed:
+            self.confidence = None if self.confidence == level else Confidence(level)
+
+    def watch_confidence(self) -> None:
+        self.update_grade_bar()
 
     def action_pick(self, index: int) -> None:
         card = self.card
@@ -399,7 +449,7 @@ class ReviewScreen(Screen[None]):
         points: tuple[bool, ...] = ()
         if question.key_points and (self.recalled or grade == Grade.Again):
             points = tuple(index in self.recalled for index in range(len(question.key_points)))
-        return AnswerMarks(points, self.picked if isinstance(question, StoredChoice) else None)
+        return AnswerMarks(points, self.picked if isinstance(question, StoredChoice) else None, self.confidence)
 
     def action_grade(self, grade: int) -> None:
         card = self.card
@@ -408,11 +458,25 @@ class ReviewScreen(Screen[None]):
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
         marks = self.marks(card, grade)
 
-        def answer(scheduler: ReviewScheduler) -> tuple[AnswerResult, NextUp]:
-            return scheduler.answer(card.id, Grade(grade), duration_ms, marks), self.next_up(scheduler)
+        def answer(scheduler: ReviewScheduler) -> tuple[AnswerResult | Practised, NextUp]:
+            drill = self.drill
+            result: AnswerResult | Practised
+            if drill is not None and not scheduler.due_now(scheduler.card(card.id)):
+                practice_id = scheduler.practice(card.id, Grade(grade), duration_ms, marks, "drill")
+                result = Practised(practice_id, card.id, card.topic, grade)
+            else:
+                mode = None if drill is None else "drill"
+                result = scheduler.answer(card.id, Grade(grade), duration_ms, marks, mode=mode)
+            if drill is not None:
+                drill.answered(card.id, grade != Grade.Again)
+            return result, self.next_up(scheduler)
 
-        def answered(done: tuple[AnswerResult, NextUp]) -> None:
+        def answered(done: tuple[AnswerResult | Practised, NextUp]) -> None:
             result, next_up = done
+            if isinstance(result, Practised):
+                self.session.record(result)
+                self.show(next_up)
+                return
             self.session.record(Answered(result.review_id, card.id, card.topic, grade))
             if result.leech:
                 notice = faces.leech_notice(result.lapses, result.suspended)
@@ -433,15 +497,23 @@ class ReviewScreen(Screen[None]):
         def undo(scheduler: ReviewScheduler) -> NextUp:
             if isinstance(last, Answered):
                 card_id = scheduler.undo(last.review_id)
+            elif isinstance(last, Practised):
+                scheduler.undo_practice(last.practice_id)
+                card_id = last.card_id
             else:
                 scheduler.unhide(last.card_id)
                 card_id = last.card_id
-            remaining = scheduler.remaining(self.deck_ids, self.topic)
+            if self.drill is not None:
+                self.drill.put_back(card_id)
+                remaining = len(self.drill)
+            else:
+                remaining = scheduler.remaining(self.deck_ids, self.topic)
             return NextUp(scheduler.card(card_id), remaining, scheduler.lapses(card_id))
 
         def undone(next_up: NextUp) -> None:
             self.session.pop_last()
-            self.notify("Answer undone" if isinstance(last, Answered) else "The card is back in the queue", timeout=2)
+            answered = isinstance(last, (Answered, Practised))
+            self.notify("Answer undone" if answered else "The card is back in the queue", timeout=2)
             self.show(next_up)
 
         def failed(e: QuizError) -> None:
@@ -479,6 +551,8 @@ class ReviewScreen(Screen[None]):
 
         def hide(scheduler: ReviewScheduler) -> NextUp:
             (scheduler.suspend if how == "suspend" else scheduler.bury)(card.id)
+            if self.drill is not None:
+                self.drill.answered(card.id, passed=True)  # out of the drill too
             return self.next_up(scheduler)
 
         def hidden(next_up: NextUp) -> None:
@@ -500,7 +574,7 @@ class ReviewScreen(Screen[None]):
         self.card = None
         self.held.clear()
         summary = self.session.summary(self.scheduler.now(), self.library.db)
-        if summary.reviewed:
+        if summary.reviewed or summary.practised:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
         else:
             self.app.post_message(HomeWanted())
@@ -508,5 +582,9 @@ class ReviewScreen(Screen[None]):
                 self.app.notify("Nothing due here right now.", timeout=3)
 
 
-ACTION_OF_KEY = {key: b.action for b in ReviewScreen.BINDINGS if isinstance(b, Binding) for key in b.key.split(",")}
+ACTION_OF_KEY: dict[str, str] = {}
+for _binding in ReviewScreen.BINDINGS:  # a key's first binding: space typed ahead reveals the next card
+    assert isinstance(_binding, Binding)
+    for _key in _binding.key.split(","):
+        ACTION_OF_KEY.setdefault(_key, _binding.action)
 GRADING = ("grade", "accept")  # what a number, or Enter on a revealed card, does

@@ -60,6 +60,8 @@ class SummaryScreen(Screen[None]):
             f"Again         {s.again} ({s.again_rate:.0%})\n"
             f"Time          {minutes}m {seconds:02d}s"
         )
+        if s.practised:
+            counts += f"\nPractised     {s.practised} (drill answers on cards not due: schedules unchanged)"
         if s.changes is not None:
             retention = retention_cell(s.changes.retention)
             counts += f"\nRetention     {retention} of the cards back after a study day or more"
