@@ -160,9 +160,9 @@ def suggested_grade(recalled: int, key_points: int) -> Grade:
 
 @dataclass
 class MockRun:
-    """A mock under way: the questions still to ask (follow-ups first), and its row in the database."""
+    """A mock under way: the questions still to ask (follow-ups first), and its row in the database. Its writes
+    take the scheduler to write with (the review screens write on a thread of their own)."""
 
-    scheduler: ReviewScheduler
     settings: MockSettings
     mock_id: int
     waiting: deque[Item] = field(default_factory=deque)
@@ -196,7 +196,7 @@ class MockRun:
                 ),
             )
         assert cursor.lastrowid is not None
-        run = cls(scheduler, settings, cursor.lastrowid)
+        run = cls(settings, cursor.lastrowid)
         run.waiting.extend(Item(scheduler.card(c.card_id)) for c in chosen)
         return run
 
@@ -208,21 +208,21 @@ class MockRun:
         """What to ask now (left waiting until `record`)."""
         return self.waiting[0] if self.waiting else None
 
-    def record(self, item: Item, grade: Grade, seconds: float, notes: str, marks: AnswerMarks) -> int:
+    def record(
+        self, scheduler: ReviewScheduler, item: Item, grade: Grade, seconds: float, notes: str, marks: AnswerMarks
+    ) -> int:
         """Keep the answer to `item` and queue its follow-ups next. A card's answer is an FSRS review when mocks
         count as reviews (`mock.counts_as_review`), else a practice answer; a plain follow-up is kept only in the
         mock. Returns the mock_question id."""
         review_id = practice_id = None
         if not item.is_plain_follow_up:
             if self.settings.counts_as_review:
-                review_id = self.scheduler.answer(
-                    item.card.id, grade, int(seconds * 1000), marks, mode="mock"
-                ).review_id
+                review_id = scheduler.answer(item.card.id, grade, int(seconds * 1000), marks, mode="mock").review_id
             else:
-                practice_id = self.scheduler.practice(item.card.id, grade, int(seconds * 1000), marks, "mock")
+                practice_id = scheduler.practice(item.card.id, grade, int(seconds * 1000), marks, "mock")
         points = 0 if item.is_plain_follow_up else len(item.card.question.key_points)
         recalled = sum(marks.key_points)
-        with self.scheduler.db.write() as conn:
+        with scheduler.db.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO mock_question (mock_id, position, card_id, parent, follow_up, seconds, notes, key_points,"
                 " recalled, rating, review_id, practice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -246,27 +246,28 @@ class MockRun:
         if self.waiting and self.waiting[0] is item:
             self.waiting.popleft()
         if not item.is_plain_follow_up:
-            self.waiting.extendleft(reversed(self._follow_ups(item, cursor.lastrowid)))
+            self.waiting.extendleft(reversed(self._follow_ups(scheduler, item, cursor.lastrowid)))
         return cursor.lastrowid
 
-    def _follow_ups(self, item: Item, asked_id: int) -> list[Item]:
+    @staticmethod
+    def _follow_ups(scheduler: ReviewScheduler, item: Item, asked_id: int) -> list[Item]:
         """The question's follow-ups, as the interviewer asks them next: a linked deck question as its card."""
         follow_ups = []
-        with self.scheduler.db.read() as conn:
+        with scheduler.db.read() as conn:
             for follow_up in item.card.question.follow_ups:
-                linked = getattr(follow_up, "question", None)
+                linked = follow_up.question
                 row = named(conn).execute(_CARD_OF_QUESTION, {"uid": linked}).fetchone() if linked else None
-                if row is not None and row["id"] != item.card.id:
-                    follow_ups.append(Item(self.scheduler.card(row["id"]), parent=asked_id))
+                if row is not None and row["id"] != item.card.id:  # a linked question no longer there is asked as text
+                    follow_ups.append(Item(scheduler.card(row["id"]), parent=asked_id))
                 else:
-                    text = getattr(follow_up, "text", follow_up) or str(linked)
-                    follow_ups.append(Item(item.card, parent=asked_id, follow_up=str(text)))
+                    text = follow_up.text or f"→ {linked}"
+                    follow_ups.append(Item(item.card, parent=asked_id, follow_up=text))
         return follow_ups
 
-    def finish(self) -> None:
+    def finish(self, scheduler: ReviewScheduler) -> None:
         """Write the mock's end (what was not asked is not kept)."""
-        with self.scheduler.db.write() as conn:
-            conn.execute("UPDATE mock SET ended_at = ? WHERE id = ?", (to_db(self.scheduler.now()), self.mock_id))
+        with scheduler.db.write() as conn:
+            conn.execute("UPDATE mock SET ended_at = ? WHERE id = ?", (to_db(scheduler.now()), self.mock_id))
 
 
 # --- the scorecard ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from quizapp.store.migrations import SCHEMA_VERSION
 from tests.conftest import BROKEN_DECKS, DATA, MINI_DECKS
 
 
@@ -117,6 +118,6 @@ def test_newer_database_is_refused_by_the_tui_start(tmp_path: Path) -> None:
     db = tmp_path / "newer.db"
     shutil.copy(DATA / "schema-1.db", db)
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
     result = quizapp("--db", str(db), home=tmp_path)
     assert result.returncode == 2 and "newer quizapp" in result.stderr and "Traceback" not in result.stderr

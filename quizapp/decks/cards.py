@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from quizapp.decks import cloze
-from quizapp.decks.model import ClozeQuestion, Deck
+from quizapp.decks.model import ChoiceQuestion, ClozeQuestion, Deck, FollowUpLink, OpenQuestion, Question
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,36 @@ def card_uid(deck_id: str, question_id: str, cloze_number: int | None) -> str:
     return base if cloze_number is None else f"{base}#c{cloze_number}"
 
 
+def _prompt_key(prompt: str) -> str:
+    """A prompt as a follow-up's text is matched to it: case, spacing and the closing `?` or `.` do not count."""
+    return " ".join(prompt.casefold().split()).rstrip("?.!？。！ ")
+
+
+def _stored_follow_ups(deck: Deck, question: Question, asked_by: dict[str, str]) -> list[str | FollowUpLink]:
+    """The question's follow-ups as stored: a link names its question with the deck id, and a plain one that is
+    another question's prompt (`asked_by`: prompt key → id) links to it, so the app can ask that card next."""
+    stored: list[str | FollowUpLink] = []
+    for entry in question.follow_ups:
+        if isinstance(entry, FollowUpLink):
+            qualified = entry.question if "/" in entry.question else f"{deck.deck}/{entry.question}"
+            stored.append(entry.model_copy(update={"question": qualified}))
+            continue
+        asker = asked_by.get(_prompt_key(entry), question.id)
+        stored.append(entry if asker == question.id else FollowUpLink(question=f"{deck.deck}/{asker}", text=entry))
+    return stored
+
+
 def card_specs(deck: Deck) -> list[CardSpec]:
     """Every card of a deck, in file order (the order new cards are introduced)."""
     specs: list[CardSpec] = []
+    asked_by: dict[str, str] = {}
+    for question in deck.questions:
+        if isinstance(question, OpenQuestion | ChoiceQuestion):
+            asked_by.setdefault(_prompt_key(question.prompt), question.id)
     for question in deck.questions:
         tags = list(dict.fromkeys([*deck.tags, *question.tags]))
-        stored = question.model_copy(update={"tags": tags, "topic": deck.topic_of(question)})
+        follow_ups = _stored_follow_ups(deck, question, asked_by)
+        stored = question.model_copy(update={"tags": tags, "topic": deck.topic_of(question), "follow_ups": follow_ups})
         content = json.dumps(stored.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
         digest = hashlib.sha256(content.encode()).hexdigest()[:16]
         numbers: list[int | None] = [*cloze.numbers(question.text)] if isinstance(question, ClozeQuestion) else [None]

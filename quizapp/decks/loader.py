@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,14 @@ from pydantic import ValidationError
 
 from quizapp.decks import cloze
 from quizapp.decks.deck_files import find_deck_files
-from quizapp.decks.model import QUESTION_TYPES, Deck
+from quizapp.decks.model import (
+    LINKED_FOLLOW_UP,
+    PLAIN_FOLLOW_UP,
+    QUESTION_REF_PATTERN,
+    QUESTION_TYPES,
+    Deck,
+    FollowUpLink,
+)
 from quizapp.decks.yamlread import Loc, YamlDocument, decode, read_yaml
 from quizapp.errors import DeckError, DeckProblem
 
@@ -35,13 +43,15 @@ def _pydantic_problems(
 ) -> list[DeckProblem]:
     """Translate pydantic's errors into positioned, human messages."""
     problems = []
+    branches = (PLAIN_FOLLOW_UP, LINKED_FOLLOW_UP)  # pydantic's names of union branches, not keys
     for item in error.errors():
-        loc = prefix + tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
+        loc = prefix + tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p in branches)))
         name = str(loc[-1]) if loc else ""
         kind = item["type"]
         if kind == "extra_forbidden":
-            close = difflib.get_close_matches(name, list(model_fields), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(model_fields)})"
+            keys = list(FollowUpLink.model_fields if LINKED_FOLLOW_UP in item["loc"] else model_fields)
+            close = difflib.get_close_matches(name, keys, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(keys)})"
             problems.append(_problem(doc, path, loc, f"unknown key {name!r}{hint}", key=True))
         elif kind == "missing":
             problems.append(_problem(doc, path, loc[:-1], f"missing required key {name!r}"))
@@ -51,6 +61,9 @@ def _pydantic_problems(
             problems.append(
                 _problem(doc, path, loc, f"{name}: {item['input']!r} is not a lowercase slug ([a-z0-9][a-z0-9-]*)")
             )
+        elif kind == "string_pattern_mismatch" and name == "question":
+            message = f"question: {item['input']!r} is not a question id or '<deck-id>/<question-id>'"
+            problems.append(_problem(doc, path, loc, message))
         elif kind == "string_pattern_mismatch" and name == "topic":
             problems.append(_problem(doc, path, loc, f"topic: {item['input']!r} is not a path such as 'diffusion/dit'"))
         elif kind == "literal_error" and name == "format":
@@ -96,7 +109,35 @@ def _question_problems(deck_data: dict[str, Any], doc: YamlDocument, path: Path)
             questions.append(model.model_validate(raw))
         except ValidationError as e:
             problems.extend(_pydantic_problems(e, doc, path, loc, model.model_fields))
+    problems.extend(_link_problems(raw_questions, deck_data.get("deck"), doc, path))
     return questions, problems
+
+
+def _link_problems(raw_questions: list[Any], deck_id: object, doc: YamlDocument, path: Path) -> list[DeckProblem]:
+    """A follow-up link into this deck must name another of its questions: the app asks that card next.
+
+    A link into another deck is checked by `check_follow_up_links` when that deck is loaded too.
+    """
+    ids = [raw["id"] for raw in raw_questions if isinstance(raw, dict) and isinstance(raw.get("id"), str)]
+    problems = []
+    for index, raw in enumerate(raw_questions):
+        follow_ups = raw.get("follow_ups") if isinstance(raw, dict) else None
+        for number, entry in enumerate(follow_ups if isinstance(follow_ups, list) else []):
+            ref = entry.get("question") if isinstance(entry, dict) else None
+            if not isinstance(ref, str) or not re.match(QUESTION_REF_PATTERN, ref):
+                continue  # not a link, or one pydantic reports
+            owner, _, target = ref.rpartition("/")
+            if owner and owner != deck_id:
+                continue
+            where = ("questions", index, "follow_ups", number, "question")
+            if target == raw.get("id"):
+                problems.append(_problem(doc, path, where, f"follow-up links to its own question {ref!r}"))
+            elif target not in ids:
+                close = difflib.get_close_matches(target, ids, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                message = f"follow-up links to {ref!r}, which is not a question of deck {deck_id!r}{hint}"
+                problems.append(_problem(doc, path, where, message))
+    return problems
 
 
 def _semantic_problems(kind: str, raw: dict[str, Any], doc: YamlDocument, path: Path, loc: Loc) -> list[DeckProblem]:
@@ -176,6 +217,29 @@ def check_unique_decks(decks: Iterable[tuple[str, Path]]) -> list[DeckProblem]:
     return problems
 
 
+def check_follow_up_links(decks: Sequence[LoadedDeck]) -> list[DeckProblem]:
+    """A follow-up link into another of the decks loaded together must name one of its questions."""
+    ids = {loaded.deck.deck: {q.id for q in loaded.deck.questions} for loaded in decks}
+    problems = []
+    for loaded in decks:
+        doc: YamlDocument | None = None
+        for index, question in enumerate(loaded.deck.questions):
+            for number, entry in enumerate(question.follow_ups):
+                ref = entry.question if isinstance(entry, FollowUpLink) else ""
+                owner, _, target = ref.rpartition("/")
+                if owner == loaded.deck.deck or owner not in ids or target in ids[owner]:
+                    continue
+                if doc is None:  # positions are read again only for a file with a problem
+                    try:
+                        doc = read_yaml(decode(loaded.path.read_bytes(), loaded.path), loaded.path)
+                    except (OSError, DeckError):
+                        doc = YamlDocument(None)  # changed since: its problems are put at 1:1
+                where = ("questions", index, "follow_ups", number, "question")
+                message = f"follow-up links to {ref!r}, which is not a question of deck {owner!r}"
+                problems.append(_problem(doc, loaded.path, where, message))
+    return problems
+
+
 def load_decks(paths: Iterable[Path]) -> list[LoadedDeck]:
     """Load every deck file under `paths`, reporting all problems of all files at once.
 
@@ -189,6 +253,7 @@ def load_decks(paths: Iterable[Path]) -> list[LoadedDeck]:
         except DeckError as e:
             problems.extend(e.problems)
     problems.extend(check_unique_decks((d.deck.deck, d.path) for d in loaded))
+    problems.extend(check_follow_up_links(loaded))
     if problems:
         raise DeckError(problems)
     return loaded

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints
+from pydantic import Tag as Branch
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 TOPIC_PATTERN = r"^[^/\s][^/]*(/[^/\s][^/]*)*$"
+QUESTION_REF_PATTERN = r"^([a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 Topic = Annotated[str, StringConstraints(pattern=TOPIC_PATTERN, max_length=200)]
@@ -21,12 +23,49 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class FollowUpLink(_Strict):
+    """A follow-up that a deck question asks, so the app can offer that question's card as the next question."""
+
+    question: Annotated[str, StringConstraints(pattern=QUESTION_REF_PATTERN, max_length=201)] = Field(
+        description="Id of a question of this deck, or '<deck-id>/<question-id>' of another deck's."
+    )
+    text: Text | None = Field(
+        default=None, description="How the interviewer phrases it; the linked question's card asks it."
+    )
+
+
+# Union branch names, which pydantic puts in an error's location; not keys of the file.
+PLAIN_FOLLOW_UP, LINKED_FOLLOW_UP = "follow-up-text", "follow-up-link"
+
+
+def _follow_up_form(value: Any) -> str | None:
+    """A text or a mapping: picking the branch up front keeps errors to the form that was written."""
+    if isinstance(value, str):
+        return PLAIN_FOLLOW_UP
+    return LINKED_FOLLOW_UP if isinstance(value, dict | FollowUpLink) else None
+
+
+FollowUpEntry = Annotated[
+    Annotated[Text, Branch(PLAIN_FOLLOW_UP)] | Annotated[FollowUpLink, Branch(LINKED_FOLLOW_UP)],
+    Discriminator(
+        _follow_up_form,
+        custom_error_type="follow_up_form",
+        custom_error_message="expected a text, or a mapping with question (and optional text)",
+    ),
+]
+
+
 class _QuestionBase(_Strict):
     id: Slug = Field(description="Stable id, unique in the deck; the card is '<deck>/<id>'.")
     topic: Topic | None = Field(None, description="Topic path such as diffusion/dit/adaln; defaults to the deck's.")
     level: int | None = Field(None, ge=1, le=5, description="1 (warm-up) .. 5 (research depth).")
     key_points: list[Text] = Field(default_factory=list, description="What an interviewer listens for.")
-    follow_ups: list[Text] = Field(default_factory=list, description="What the interviewer asks next.")
+    follow_ups: list[FollowUpEntry] = Field(
+        default_factory=list,
+        description="What the interviewer asks next: a text, or {question: <id> or <deck-id>/<id>, text: ...} "
+        "naming the deck question that asks it. A text equal to the prompt of another open or choice question "
+        "of the deck links to it.",
+    )
     references: list[Text] = Field(default_factory=list, description="Papers (with arXiv id) or repository files.")
     tags: list[Tag] = Field(default_factory=list)
     renamed_from: list[Slug] = Field(

@@ -13,12 +13,20 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What the interviewer asks next, and the deck question that asks it, whose card a mock interview asks."""
+
+    text: str  # as the interviewer asks it; "" for a link given without text
+    question: str | None = None  # "<deck-id>/<question-id>" of the deck question that asks it (always qualified)
+
+
+@dataclass(frozen=True)
 class _Stored:
     id: str
     topic: str
     level: int | None = None
     key_points: tuple[str, ...] = ()
-    follow_ups: tuple[str, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
@@ -72,4 +80,12 @@ def question_from_content(content: str) -> StoredQuestion:
     data: dict[str, Any] = json.loads(content)
     kind = data.get("type", "open")
     known: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in _NAMES[kind]}
+    known["follow_ups"] = tuple(map(_follow_up, data.get("follow_ups", ())))
     return _TYPES[kind](**known)
+
+
+def _follow_up(entry: str | dict[str, str]) -> FollowUp:
+    """A plain follow-up is stored as its text (as before links existed), a link as {question, text}."""
+    if isinstance(entry, str):
+        return FollowUp(entry)
+    return FollowUp(entry.get("text", ""), entry["question"])

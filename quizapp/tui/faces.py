@@ -127,8 +127,15 @@ def choice_list(question: StoredChoice, picked: frozenset[int], revealed: bool) 
             elif index in picked:
                 mark = " ✗"
         chosen = "▸ " if index in picked and not revealed else ""
-        lines.append(f"- {chosen}**{LETTERS[index]})** {_markdown(text.strip())}{mark}")
+        lines.append(f"- {chosen}**{LETTERS[index]})** {_list_item_markdown(text)}{mark}")
     return "\n".join(lines)
+
+
+def _list_item_markdown(text: str) -> str:
+    """`text` rendered as a card field is, indented to stay inside its list item: a ``$$...$$`` block or a
+    second paragraph would otherwise end the list."""
+    first, *rest = _markdown(text.strip()).split("\n")
+    return "\n".join([first, *(f"  {line}" if line else "" for line in rest)])
 
 
 def back(question: StoredQuestion, cloze_number: int | None) -> str:
@@ -148,7 +155,9 @@ def extras(question: StoredQuestion) -> str:
     """Follow-ups and references, shown under the answer."""
     parts = []
     if question.follow_ups:
-        parts.append("**Follow-ups**\n\n" + "\n".join(f"- {f.strip()}" for f in question.follow_ups))
+        # A link without text shows where it points: this screen cannot look up that question's prompt.
+        asked = [f.text.strip() or f"→ {f.question}" for f in question.follow_ups]
+        parts.append("**Follow-ups**\n\n" + "\n".join(f"- {a}" for a in asked))
     if question.references:
         parts.append("**References**\n\n" + "\n".join(f"- {r.strip()}" for r in question.references))
     return _markdown("\n\n".join(parts))
@@ -161,8 +170,17 @@ def key_point_list(key_points: tuple[str, ...], recalled: frozenset[int], limit:
     for index, point in enumerate(key_points[:limit]):
         key = LETTERS[index] if index < len(LETTERS) else " "
         mark = "[x]" if index in recalled else "[ ]"
-        lines.append(f"{key} {mark} {render_plain_math(point[:MAX_KEY_POINT_CHARS])}")
+        lines.append(f"{key} {mark} {_key_point_text(point)}")
     return "\n".join(lines)
+
+
+def _key_point_text(point: str) -> str:
+    """A key point as plain text, its math rendered as the answer's is (same span rules, same renderer).
+
+    It is cut after rendering, so a formula across the cut does not show as LaTeX; the source read is
+    bounded too, so a huge point costs no more than a few short ones.
+    """
+    return render_plain_math(point[: 4 * MAX_KEY_POINT_CHARS])[:MAX_KEY_POINT_CHARS]
 
 
 def suggested_by_key_points(recalled: int, total: int) -> int | None:

@@ -57,6 +57,7 @@ def test_cards_one_per_cloze_number_and_content_round_trips() -> None:
         original = next(q for q in loaded.deck.questions if q.id == spec.question_id)
         shown = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(question).items()}
         kept = original.model_dump(exclude={"tags", "topic", "renamed_from"})
+        kept["follow_ups"] = [{"text": f, "question": None} for f in kept["follow_ups"]]  # the mini deck has no links
         assert {k: shown[k] for k in kept} == kept  # every field of the model survives the round trip
         assert "test" in question.tags and question.topic == spec.topic
 

@@ -112,21 +112,22 @@ def test_a_mock_asks_follow_ups_next_and_its_scorecard_adds_up(scheduler: Review
     assert first is not None and first.parent is None
     follow_ups = len(first.card.question.follow_ups)
     points = len(first.card.question.key_points)
-    run.record(first, Grade.Good, 200.0, "my notes", AnswerMarks((True,) * points))
+    run.record(scheduler, first, Grade.Good, 200.0, "my notes", AnswerMarks((True,) * points))
     assert len(run.waiting) == 1 + follow_ups
     follow_up = run.next_item()
     assert follow_up is not None and follow_up.parent is not None and follow_up.is_plain_follow_up
-    run.record(follow_up, Grade.Again, 30.0, "", AnswerMarks())
+    run.record(scheduler, follow_up, Grade.Again, 30.0, "", AnswerMarks())
     while (item := run.next_item()) is not None:
         clock.advance(minutes=1)
         run.record(
+            scheduler,
             item,
             Grade.Hard,
             300.0,
             "",
             AnswerMarks((False,) * (0 if item.follow_up else len(item.card.question.key_points))),
         )
-    run.finish()
+    run.finish(scheduler)
     card = scorecard(scheduler.db, run.mock_id)
     assert len(card.asked) == run.asked and sum(q.is_follow_up for q in card.asked) >= follow_ups
     assert card.asked[0].notes == "my notes" and card.asked[0].covered == 1.0
@@ -146,14 +147,14 @@ def test_mock_answers_are_practice_answers_when_they_do_not_count_as_reviews(
     run = MockRun.start(scheduler, MockSettings(counts_as_review=False), minutes=4, topic=None, seed=2)
     item = run.next_item()
     assert item is not None
-    run.record(item, Grade.Good, 10.0, "", AnswerMarks())
-    run.finish()
+    run.record(scheduler, item, Grade.Good, 10.0, "", AnswerMarks())
+    run.finish(scheduler)
     assert fetch(scheduler.db, "SELECT count(*) AS n FROM review")[0].n == 0
     assert fetch(scheduler.db, "SELECT mode FROM practice_answer")[0].mode == "mock"
     second = MockRun.start(scheduler, MockSettings(), minutes=4, topic=None, seed=3)
     item = second.next_item()
     assert item is not None
-    second.record(item, Grade.Good, 20.0, "", AnswerMarks())
-    second.finish()
+    second.record(scheduler, item, Grade.Good, 20.0, "", AnswerMarks())
+    second.finish(scheduler)
     earlier = scorecard(scheduler.db, second.mock_id).earlier
     assert [e.mock_id for e in earlier] == [run.mock_id] and earlier[0].mean_seconds == 10.0

@@ -15,6 +15,7 @@ import pytest
 
 from quizapp.cli import main
 from quizapp.config import ReviewSettings, SchedulerSettings
+from quizapp.decks.questions import FollowUp
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.database import Database, open_database
 from quizapp.store.sync import sync_decks
@@ -168,6 +169,25 @@ def test_a_renamed_deck_takes_its_questions_along(db: Database, tmp_path: Path, 
     card = scheduler_for(db, clock).next_card()
     assert card is not None and card.deck_id == "vision" and card.question.id == "forward-closed-form"
     check_consistent(db.path)
+
+
+def test_follow_up_links_reach_the_card_through_the_database(db: Database, tmp_path: Path, clock: Clock) -> None:
+    deck = tmp_path / "dit.yaml"
+    deck.write_text(
+        "format: 1\ndeck: dit\nquestions:\n"
+        "  - id: gate\n    prompt: Why zero gates?\n    answer: identity at init\n"
+        "    follow_ups: [{question: final}, {question: sd/mmdit, text: And SD3?}, Why is the final layer zeroed]\n"
+        "  - id: final\n    prompt: Why is the final layer zeroed?\n    answer: so the output starts at 0\n",
+        encoding="utf-8",
+    )
+    sync_decks(db, [deck], clock())
+    card = scheduler_for(db, clock).next_card()
+    assert card is not None and card.question.id == "gate"
+    assert card.question.follow_ups == (
+        FollowUp("", "dit/final"),
+        FollowUp("And SD3?", "sd/mmdit"),
+        FollowUp("Why is the final layer zeroed", "dit/final"),
+    )
 
 
 def test_lint_with_db_reads_a_database_not_upgraded_yet(
