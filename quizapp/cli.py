@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizapp import __version__
-from quizapp.config import user_path
+from quizapp.config import MAX_MOCK_MINUTES, user_path
 from quizapp.errors import DeckError, QuizError
 
 if TYPE_CHECKING:
@@ -111,6 +111,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--minutes", type=float, metavar="M", help="minutes a day (default: your recent mean)")
     plan.add_argument("--apply", action="store_true", help="schedule with the plan until the interview (config [plan])")
+    mock = commands.add_parser(
+        "mock",
+        parents=[common],
+        help="a mock interview: timed questions drawn toward your weak topics, follow-ups, a scorecard",
+        description="A mock interview in the terminal UI: open questions of level 3-5 above all, drawn across decks "
+        "with weights that grow with what is weak (low predicted recall, misses, key points missed, a topic's "
+        "again-rate, never seen); a countdown per question, notes, the model answer and key points, then the "
+        "question's follow-ups; a scorecard against your previous mocks. Settings: [mock] in config.toml.",
+    )
+    mock.add_argument(
+        "--minutes", type=_mock_minutes, metavar="M", help="length of the mock (default: mock.minutes, 30)"
+    )
+    mock.add_argument("--topic", metavar="PREFIX", default=argparse.SUPPRESS, help="only this topic and below")
+    mock.add_argument("--seed", type=int, metavar="N", help="draw the same questions again")
+    drill = commands.add_parser(
+        "drill",
+        parents=[common],
+        help="drill every card of a topic now, without rescheduling the cards that are not due",
+        description="Go through every card under a topic now, ahead of schedule. An answer to a card the daily "
+        "review would show now is a review as usual; an answer to any other card is kept as a drill answer and "
+        "leaves its schedule as it was. A card answered Again comes back at the end of the drill.",
+    )
+    drill.add_argument("--topic", metavar="PREFIX", required=True, default=argparse.SUPPRESS, help="e.g. diffusion/dit")
     report = commands.add_parser(
         "report",
         parents=[common],
@@ -139,6 +162,13 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-15") from None
+
+
+def _mock_minutes(text: str) -> int:
+    """A mock's `--minutes`: a whole number the config's rule allows."""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_MOCK_MINUTES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes from 1 to {MAX_MOCK_MINUTES}")
+    return int(text)
 
 
 def _past_date(text: str) -> date:
@@ -418,11 +448,18 @@ def _render(report: Report, form: str) -> str:
     return to_markdown(report)
 
 
-def cmd_review(args: argparse.Namespace) -> int:
-    """Sync the deck folders, then run the review TUI."""
-    from quizapp.tui.launch import run_review
+def cmd_review(args: argparse.Namespace, mode: str = "review") -> int:
+    """Sync the deck folders, then run the review TUI (or start it on a drill or a mock interview)."""
+    from quizapp.tui.launch import Start, run_review
 
-    return run_review(db=args.db, decks=args.decks, deck=args.deck, topic=args.topic)
+    start = Start(
+        deck=args.deck,
+        topic=args.topic,
+        mode=mode,
+        minutes=getattr(args, "minutes", None),
+        seed=getattr(args, "seed", None),
+    )
+    return run_review(db=args.db, decks=args.decks, start=start)
 
 
 # --- quizapp config: light, like lint and schema (no Textual, no SQLAlchemy) -------------------------------
@@ -498,6 +535,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_optimize(args)
         if args.command == "plan":
             return cmd_plan(args)
+        if args.command in ("mock", "drill"):
+            return cmd_review(args, args.command)
         return cmd_review(args)
     except DeckError as e:
         for problem in e.problems:

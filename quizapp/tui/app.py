@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
+from quizapp.config import MockSettings
 from quizapp.library import Library
 from quizapp.tui import cjk_wrap
-from quizapp.tui.messages import HomeWanted
+from quizapp.tui.launch import Start
+from quizapp.tui.messages import HomeWanted, MockWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
+from quizapp.tui.screens.help import HelpScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.terminal import leave_when_the_terminal_goes
@@ -19,15 +23,26 @@ class QuizApp(App[int]):
 
     CSS_PATH = "quizapp.tcss"
     TITLE = "quizapp"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark,f1", "help", "Help", show=False),  # not priority: `?` typed in an Input stays a `?`
+    ]
 
-    def __init__(self, library: Library, *, deck: str | None = None, topic: str | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        *,
+        deck: str | None = None,
+        topic: str | None = None,
+        start: Start | None = None,
+        mock: MockSettings | None = None,
+    ) -> None:
         super().__init__()
         cjk_wrap.install()
         self.library = library
         self.scheduler_thread = SchedulerThread(library.scheduler)
-        self.start_deck = deck
-        self.start_topic = topic
+        self.start = start or Start(deck=deck, topic=topic)
+        self.mock_settings = mock or MockSettings()
 
     def on_mount(self) -> None:
         if not self.is_headless:
@@ -38,18 +53,51 @@ class QuizApp(App[int]):
             self.notify(notice, title="Read-only", severity="warning", timeout=30, markup=False)
         for problem in self.library.problems[:5]:
             self.notify(str(problem), title="Deck skipped", severity="error", timeout=15, markup=False)
-        if self.start_deck and self.start_deck not in {d.id for d in self.library.decks}:
-            self.notify(f"no deck {self.start_deck!r}", severity="error", markup=False)
-        elif self.start_deck or self.start_topic:
-            deck_ids = [self.start_deck] if self.start_deck else [d.id for d in self.library.decks]
-            title = next((d.title for d in self.library.decks if d.id == self.start_deck), "All decks")
-            self.push_screen(ReviewScreen(self.library, self.scheduler_thread, deck_ids, title, self.start_topic))
+        start = self.start
+        if start.deck and start.deck not in {d.id for d in self.library.decks}:
+            self.notify(f"no deck {start.deck!r}", severity="error", markup=False)
+        elif start.mode == "mock":
+            self.push_screen(
+                self.mock_screen(start.topic, start.minutes, start.seed, [start.deck] if start.deck else None)
+            )
+            return
+        elif start.deck or start.topic:
+            deck_ids = [start.deck] if start.deck else [d.id for d in self.library.decks]
+            title = next((d.title for d in self.library.decks if d.id == start.deck), "All decks")
+            drill = start.mode == "drill"
+            self.push_screen(
+                ReviewScreen(self.library, self.scheduler_thread, deck_ids, title, start.topic, drill=drill)
+            )
             return
         self.push_screen(HomeScreen(self.library, self.scheduler_thread))
+
+    def mock_screen(
+        self,
+        topic: str | None = None,
+        minutes: int | None = None,
+        seed: int | None = None,
+        deck_ids: list[str] | None = None,
+    ) -> Screen[None]:
+        """A mock interview with the [mock] settings (the mock's screens load when first used)."""
+        from quizapp.tui.screens.mock import MockScreen
+
+        settings = self.mock_settings
+        return MockScreen(
+            self.library, self.scheduler_thread, settings, minutes=minutes or settings.minutes, topic=topic,
+            seed=seed, deck_ids=deck_ids,
+        )  # fmt: skip
 
     def on_unmount(self) -> None:
         """A write under way still commits (or fails) whole; the thread then closes its connection."""
         self.scheduler_thread.close()
+
+    def action_help(self) -> None:
+        """The keys of the screen in front; on the help screen itself, `?` closes it instead."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_mock_wanted(self, message: MockWanted) -> None:
+        self.push_screen(self.mock_screen(message.topic))
 
     def on_home_wanted(self, _message: HomeWanted) -> None:
         self.go_home()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import sys
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from quizapp.config import Settings, load_settings
@@ -19,6 +20,17 @@ class NoTerminal(QuizError):
     exit_code = 2
 
 
+@dataclass(frozen=True)
+class Start:
+    """What the app opens on: home, or a review of a deck or topic, a drill of a topic, or a mock interview."""
+
+    deck: str | None = None
+    topic: str | None = None
+    mode: str = "review"  # "review", "drill" or "mock"
+    minutes: int | None = None  # a mock's length (default: the [mock] settings)
+    seed: int | None = None  # a mock's draw
+
+
 def _start_daily_backup(settings: Settings) -> None:
     """The daily backup runs beside the UI; a failure is reported on stderr after the app exits."""
 
@@ -31,19 +43,20 @@ def _start_daily_backup(settings: Settings) -> None:
     threading.Thread(target=run, name="daily-backup", daemon=True).start()
 
 
-def run_review(*, db: str | None, decks: list[str] | None, deck: str | None, topic: str | None) -> int:
+def run_review(*, db: str | None, decks: list[str] | None, start: Start | None = None) -> int:
     """Run the TUI until the user quits."""
     from quizapp.tui.app import QuizApp
 
     settings = load_settings(db, decks)
     library = open_library(settings)
     try:
-        if topic:
-            library.check_topic(topic)
+        start = start or Start()
+        if start.topic:
+            library.check_topic(start.topic)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise NoTerminal("the review needs a terminal for its input and output; `quizapp --help` lists commands")
         _start_daily_backup(settings)
-        app = QuizApp(library, deck=deck, topic=topic)
+        app = QuizApp(library, start=start, mock=settings.mock)
         app.run()
     finally:
         library.db.close()

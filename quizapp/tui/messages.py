@@ -7,3 +7,11 @@ from textual.message import Message
 
 class HomeWanted(Message):
     """A screen is done (a session ended, its summary was read): show home."""
+
+
+class MockWanted(Message):
+    """Start a mock interview with the [mock] settings (home's `m`, the Statistics screen's `m` on a topic)."""
+
+    def __init__(self, topic: str | None = None) -> None:
+        super().__init__()
+        self.topic = topic

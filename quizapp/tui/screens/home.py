@@ -13,6 +13,7 @@ from quizapp.analysis.model import Report
 from quizapp.errors import QuizError
 from quizapp.library import Library
 from quizapp.scheduling import ReviewScheduler
+from quizapp.tui.messages import MockWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.hidden import HiddenScreen
 from quizapp.tui.screens.review import ReviewScreen
@@ -41,6 +42,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "review_all", "Review all"),
         Binding("h", "hidden", "Suspended"),
         Binding("s", "stats", "Statistics"),
+        Binding("m", "mock", "Mock interview"),
         Binding("p", "plan", "Plan"),
         Binding("o", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
@@ -128,6 +130,10 @@ class HomeScreen(Screen[None]):
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(self.library, self.scheduler_thread, whole_report))
+
+    def action_mock(self) -> None:
+        """A mock interview across every deck, with the [mock] settings."""
+        self.app.post_message(MockWanted())
 
     def action_settings(self) -> None:
         self.app.push_screen(SettingsScreen(self.library, self.scheduler_thread))
