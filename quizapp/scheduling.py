@@ -133,6 +133,19 @@ class DeckCounts:
 
 
 @dataclass(frozen=True)
+class QueueCounts:
+    """Cards still to study today, by kind."""
+
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
 class NewAllowance:
     """New cards still allowed today: overall (`review.new_per_day` minus the new cards answered today), and for
     each deck with a limit of its own (`review.deck_limits`) its limit minus its new cards answered today. Both
@@ -314,15 +327,19 @@ class ReviewScheduler:
                 new += int(named(conn).execute(queries.new_in_deck, in_deck).fetchone()["cards"])
         return new
 
-    def remaining(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> int:
-        """Cards still to study today (for progress): due learning and review cards plus
-        new cards up to what the daily limits still allow. Cheap even with 100k cards."""
+    def left_today(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> QueueCounts:
+        """Cards still to study today, by kind, as Anki counts them above its cards: new cards up to what the daily
+        limits still allow, (re)learning cards due today, and reviews due today. Cheap even with 100k cards."""
         queries = self._queries(deck_ids, topic)
         params = self._times(queries)
         with self.db.read() as conn:
-            due = named(conn).execute(queries.due_count, params).fetchone()["cards"]
+            due = named(conn).execute(queries.due_count, params).fetchone()
             new = self._new_today(conn, queries, params, self._allowance(conn, params), deck_ids)
-        return int(due) + new
+        return QueueCounts(new, int(due["learning"]), int(due["review"]))
+
+    def remaining(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> int:
+        """Cards still to study today, of every kind (`left_today`)."""
+        return self.left_today(deck_ids, topic).total
 
     def deck_counts(self, deck_ids: Sequence[str], topic: str | None = None) -> dict[str, DeckCounts]:
         """New (within today's limits: the overall one and the deck's own), learning and review counts due today,

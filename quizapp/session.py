@@ -56,6 +56,7 @@ class Session:
 
     started: datetime
     actions: list[Action] = field(default_factory=list)
+    active_seconds: float = 0.0  # time spent on the cards answered, each at most 5 minutes: idle time left out
 
     def record(self, action: Action) -> None:
         """Remember an answer or a hidden card (after it was committed)."""
@@ -87,7 +88,7 @@ class Session:
         return SessionSummary(
             reviewed=len(self.answers),
             again=again,
-            elapsed=now - self.started,
+            elapsed=timedelta(seconds=self.active_seconds) if self.active_seconds else now - self.started,
             topics_missed=missed.most_common(),
             changes=sitting_changes(db, self.answers) if db is not None and self.answers else None,
             practised=len(self.practised),

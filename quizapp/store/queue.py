@@ -240,8 +240,8 @@ class QueueQueries:
         learning = f"{available} AND {_LEARNING} AND c.due < :learn_until"
         review = f"{available} AND {_REVIEW} AND c.due < :day_end AND {_FRESH}"
         self.due_count = (
-            f"SELECT (SELECT count(*) FROM card c WHERE {learning}) + (SELECT count(*) FROM card c WHERE {review})"
-            " AS cards"
+            f"SELECT (SELECT count(*) FROM card c WHERE {learning}) AS learning,"
+            f" (SELECT count(*) FROM card c WHERE {review}) AS review"
         )
         self.due_by_state = (
             f"SELECT c.deck_id, c.state, count(*) AS cards FROM card c WHERE {learning} GROUP BY c.deck_id, c.state"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.library import Library
@@ -43,7 +43,7 @@ async def test_home_total_is_what_a_review_of_all_decks_shows(db: Database, deck
         assert match.groups() == ("3", "3")  # two decks each offer 3 new cards, but the limit is shared
         await pilot.press("r")
         assert isinstance(app.screen, ReviewScreen)
-        assert app.screen.query_one(ProgressBar).total == 3
+        assert app.screen.counts.total == 3
 
 
 async def test_suspend_asks_first_and_no_keeps_the_card(make_app: Callable[..., QuizApp]) -> None:

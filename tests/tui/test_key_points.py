@@ -60,6 +60,6 @@ async def test_a_choice_answer_keeps_the_options_picked(make_app: Callable[..., 
     async with app.run_test(size=(80, 30)) as pilot:
         await pilot.press("r", "space", "3")  # the open card
         await settle(pilot)
-        await pilot.press("c", "enter")  # the choice card: a wrong pick, Again accepted
+        await pilot.press("c", "enter", "enter")  # the choice card: a wrong pick confirmed, Again accepted
         await settle(pilot)
         assert picked(app) == [None, "[2]"]

@@ -1,5 +1,6 @@
-"""Learning cards coming due within `learn_ahead_minutes` are studied after everything else, and the
-progress bar does not reach 100% while one of them is still to come."""
+"""Learning cards coming due within `learn_ahead_minutes` are studied after everything else, the counts keep
+them while they are still to come, and one that is not due yet is announced ("next card in N min") before it is
+shown."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import ProgressBar
+from textual.widgets import Markdown
 
 from quizapp.scheduling import Grade
 from quizapp.store.states import CardState
@@ -53,17 +54,21 @@ async def test_cards_learned_ahead_come_last_and_the_bar_waits_for_them(
     assert soon.state == CardState.Learning
     assert session_at < soon.due <= session_at + timedelta(minutes=scheduler.review.learn_ahead_minutes)
 
-    shown: list[tuple[str, float, float | None]] = []
+    shown: list[tuple[str, int]] = []
+    announced = []
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(8):
             screen = app.screen
+            if isinstance(screen, ReviewScreen) and screen.early is not None:
+                announced.append(screen.query_one("#prompt", Markdown).source)
+                await pilot.press("space")  # show it now
             if not isinstance(screen, ReviewScreen) or screen.card is None:
                 break
-            bar = screen.query_one(ProgressBar)
-            shown.append((screen.card.uid, bar.progress, bar.total))
+            shown.append((screen.card.uid, screen.counts.total))
             await pilot.press("space", "4")
             await app.workers.wait_for_complete()  # the answer is saved and the next card shown
             await pilot.pause()
         assert isinstance(app.screen, SummaryScreen) and app.screen.summary.reviewed == len(OFFERED)
-    assert [uid for uid, _, _ in shown] == OFFERED
-    assert [(progress, total) for _, progress, total in shown] == [(i, len(OFFERED)) for i in range(len(OFFERED))]
+    assert [uid for uid, _ in shown] == OFFERED
+    assert [left for _, left in shown] == list(range(len(OFFERED), 0, -1))
+    assert len(announced) == 1 and "Next card in" in announced[0] and "ahead/soon" in announced[0]

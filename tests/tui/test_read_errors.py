@@ -46,7 +46,7 @@ async def test_a_database_damaged_mid_session_is_reported_not_a_crash(
             await pilot.pause()
             assert isinstance(app.screen, SummaryScreen)
             damage(app.library.db.path)
-            await pilot.press("enter")  # home reads its counts
+            await pilot.press("escape")  # home reads its counts
         await pilot.pause()
         assert app.is_running and app.return_code is None
         errors = [n for n in app._notifications if n.severity == "error"]

@@ -46,7 +46,9 @@ async def test_review_three_cards_of_each_type_by_keys(make_app: Callable[..., Q
         await pilot.press("3")  # open: Good
         await settle(pilot)
         assert "adaLN-Zero" in markdown_text(app, "#prompt")
-        await pilot.press("c")  # choice: wrong pick reveals and suggests Again
+        await pilot.press("a", "c")  # choice: a pick can be changed until space confirms it
+        assert "✗" not in markdown_text(app, "#choices")
+        await pilot.press("space")  # the wrong pick revealed suggests Again
         assert "✗" in markdown_text(app, "#choices")
         await pilot.press("enter")  # accept the suggestion
         await settle(pilot)
@@ -99,7 +101,9 @@ async def test_session_ends_with_a_summary_then_home(make_app: Callable[..., Qui
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert app.screen.summary.reviewed == 1 and app.screen.summary.topics_missed == [("diffusion/mini/forward", 1)]
-        await pilot.press("enter")
+        await pilot.press("space", "enter")  # hammered after the last card: the summary stays
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
 
@@ -137,7 +141,7 @@ async def test_review_started_for_a_deck_goes_home_when_done(make_app: Callable[
         await pilot.press("enter", "space", "3", "q")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
-        await pilot.press("enter")
+        await pilot.press("q")
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
 
 

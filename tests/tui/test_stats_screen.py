@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from quizapp.analysis.model import DayRow, ForecastDay, LeechRow, PassFail, Report, TopicRow
+from quizapp.analysis.model import ConfidenceRow, DayRow, ForecastDay, LeechRow, MockRow, PassFail, Report, TopicRow
 from quizapp.errors import StorageError
 from quizapp.scheduling import ReviewScheduler
 from quizapp.tui.app import QuizApp
@@ -84,6 +84,40 @@ async def test_stats_open_from_home_with_the_reports_numbers(
         assert "多模态         250     0.310       0.040  0.700" in calibration  # CJK scope aligned
         assert screen.focused is screen.query_one("#weak-topics")
         assert not screen.query_one("#stats-empty").display
+
+
+async def test_confidence_and_the_last_three_mocks_show_under_the_calibration(
+    make_app: Callable[..., QuizApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    confidence = (
+        ConfidenceRow("sure", 48, 44, 0.80, 0.97, "sure: right 92% of 48 — sure but wrong 4 times"),
+        ConfidenceRow("unsure", 10, 6, 0.31, 0.83, "unsure: right 60% of 10"),
+        ConfidenceRow("guess", 0, 0, 0.0, 1.0, "guess: no answers"),
+    )
+    started = datetime(2026, 11, 30, 20, 15, tzinfo=UTC)
+    mocks = tuple(
+        MockRow(n, started - timedelta(days=4 - n), 30, 240, None, 6, 4, 1, 20, 15, 187.4, 2) for n in (4, 3, 2, 1)
+    )
+    serve(monkeypatch, dataclasses.replace(sample_report(), confidence=confidence, mocks=mocks))
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await open_stats(pilot, app)
+        said = text(app, "#stats-confidence")
+        assert "Confidence · said before the reveal, last 30 days" in said
+        assert "sure         48     44          92%       80%–97%" in said
+        assert "guess         0      0            —             —" in said
+        assert "sure: right 92% of 48 — sure but wrong 4 times" in said and "guess: no answers" not in said
+        lines = text(app, "#stats-mocks").splitlines()
+        assert lines[0] == "Mock interviews · the last 3"
+        assert lines[1].startswith(
+            "2026-11-30 20:15  6 questions + 4 follow-ups · key points 75% (15/20) · follow-ups missed 1/4"
+        )
+        assert [line[:10] for line in lines if line[:4] == "2026"] == ["2026-11-30", "2026-11-29", "2026-11-28"]
+    serve(monkeypatch, sample_report())  # nothing said, no mock: neither part shows
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(pilot, app)
+        assert not screen.query_one("#stats-confidence").display and not screen.query_one("#stats-mocks").display
 
 
 async def test_cjk_topics_line_up_with_the_others(
@@ -220,7 +254,7 @@ async def test_stats_with_the_real_report(
         await settle(pilot)
         await pilot.press("space", "1")
         await settle(pilot)
-        await pilot.press("q", "enter")
+        await pilot.press("q", "escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await open_stats(pilot, app)

@@ -11,18 +11,27 @@ from typing import TypeVar
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Markdown, Static
 
 from quizapp.decks.questions import StoredChoice
 from quizapp.drill import DrillQueue, drill_order
 from quizapp.errors import QuizError
 from quizapp.library import Library
-from quizapp.scheduling import AnswerMarks, AnswerResult, Confidence, Grade, ReviewScheduler, StudyCard, UndoExpired
+from quizapp.scheduling import (
+    AnswerMarks,
+    AnswerResult,
+    Confidence,
+    Grade,
+    QueueCounts,
+    ReviewScheduler,
+    StudyCard,
+    UndoExpired,
+)
 from quizapp.session import Answered, Hidden, Practised, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces
@@ -37,6 +46,7 @@ PAST = {"suspend": "suspended", "bury": "buried"}
 MAX_KEY_POINTS = 40  # a checklist of thousands would take seconds to build; a real one has 3-6
 WAITING_NOTICE_AFTER = 0.3  # seconds: a write takes milliseconds unless another window holds the lock
 WAITING_NOTICE = "waiting for the other window…"
+IDLE_AFTER_SECONDS = 300  # a card shown longer than this was left on screen: the session's time counts 5 min
 STATE_NAMES = {
     CardState.New: "new",
     CardState.Learning: "learning",
@@ -66,12 +76,26 @@ def format_interval(delta: timedelta) -> str:
 
 @dataclass(frozen=True)
 class NextUp:
-    """What a write leaves to show: a card (None when nothing is due), how many are still due today, and the
-    card's lapses (for its leech tag)."""
+    """What a write leaves to show: a card (None when nothing is due), the cards still to study today by kind
+    (in a drill, `review` counts the drill's answers still needed), and the card's lapses (for its leech tag)."""
 
     card: StudyCard | None
-    remaining: int
+    counts: QueueCounts = QueueCounts()
     lapses: int = 0
+
+
+def counts_line(counts: QueueCounts, done: int, active_seconds: float, drill: bool) -> Content:
+    """Above the card, as Anki users expect: new / learning / review still to go, then what is done and the time
+    spent answering (idle minutes left out)."""
+    minutes, seconds = divmod(int(active_seconds), 60)
+    tail = f"   done {done} · {minutes}:{seconds:02d}"
+    if drill:
+        return Content.assemble(("Drill ", "bold"), f"{counts.total} to go", tail)
+    return Content.assemble(
+        ("New ", "bold"), (f"{counts.new}", "bold $primary"),
+        (" · Learn ", "bold"), (f"{counts.learning}", "bold $error"),
+        (" · Review ", "bold"), (f"{counts.review}", "bold $success"), tail,
+    )  # fmt: skip
 
 
 class ReviewScreen(Screen[None]):
@@ -81,6 +105,7 @@ class ReviewScreen(Screen[None]):
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "accept", "Show answer or grade", show=False),
         Binding("space", "accept", "Grade Good, or the suggested grade", show=False),
+        Binding("space", "show_early", "Show the card coming due now", show=False),
         *(
             Binding(key, f"confidence({int(level)})", f"Before the answer: {CONFIDENCE_NAMES[level]}", show=False)
             for key, level in CONFIDENCE_KEYS.items()
@@ -134,20 +159,22 @@ class ReviewScreen(Screen[None]):
             self.session_title = f"Drill · {topic or title}"
         self.session = Session(started=self.scheduler.now())
         self.shown_at = 0.0
+        self.counts = QueueCounts()  # still to study, as last read
+        self.early: NextUp | None = None  # a learning card not due yet, and nothing else: shown when due
         self.lapses = 0  # of the card shown
         self.writing = False  # a write is under way on the scheduler thread
         self.held: list[str] = []  # the actions of keys pressed meanwhile, run once it is done
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-title")
-        yield ProgressBar(id="progress", show_eta=False)
-        with VerticalScroll(id="card"):
-            with Horizontal(id="card-head"):
-                yield Static(id="leech-tag")
-                yield Static(id="card-meta")
+        yield Static(id="counts")
+        yield Static(id="question-line")  # the question, once the answer has scrolled it out of view
+        with VerticalScroll(id="card"):  # one scroll area for both sides
+            yield Static(id="leech-tag")
+            yield Static(id="card-meta")
             yield Markdown(id="prompt")
             yield Markdown(id="choices")
-            with VerticalScroll(id="back"):
+            with Vertical(id="back"):
                 yield Markdown(id="answer")
                 yield Static(id="key-points-label")
                 yield Static(id="key-points")
@@ -158,6 +185,9 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         heading = ("", "") if self.drill is not None else ("Review · ", "bold")
         self.query_one("#session-title", Static).update(Content.assemble(heading, self.session_title))
+        self.query_one("#question-line").display = False
+        self.watch(self.query_one("#card", VerticalScroll), "scroll_y", self._scrolled, init=False)
+        self.set_interval(1, self.tick)
         try:
             first = self.next_up(self.scheduler)  # in WAL mode a read never waits for a writer
         except QuizError as e:
@@ -174,20 +204,31 @@ class ReviewScreen(Screen[None]):
         if self.drill is not None:
             card_id = self.drill.next_id()
             if card_id is None:
-                return NextUp(None, 0)
-            return NextUp(scheduler.card(card_id), len(self.drill), scheduler.lapses(card_id))
+                return NextUp(None)
+            return NextUp(scheduler.card(card_id), QueueCounts(review=len(self.drill)), scheduler.lapses(card_id))
         card = scheduler.next_card(self.deck_ids, self.topic)
         if card is None:
-            return NextUp(None, 0)
-        return NextUp(card, scheduler.remaining(self.deck_ids, self.topic), scheduler.lapses(card.id))
+            return NextUp(None)
+        return NextUp(card, scheduler.left_today(self.deck_ids, self.topic), scheduler.lapses(card.id))
 
     def show(self, next_up: NextUp) -> None:
-        """Show a card question side up, or the summary when there is none."""
+        """Show a card question side up, or the summary when there is none. A learning card that is not due yet
+        (nothing else is left: the queue offers it within the learn-ahead window) waits, saying when it comes."""
+        self.early = None
         if next_up.card is None:
             self.finish(queue_empty=True)
             return
-        done = len(self.session.answers) + len(self.session.practised)
-        self.query_one(ProgressBar).update(total=max(done + next_up.remaining, 1), progress=done)
+        self.counts = next_up.counts
+        card = next_up.card
+        not_due = card.due is not None and card.due > self.scheduler.now()
+        if self.drill is None and not_due and card.state != CardState.Review:
+            self.wait_for(next_up)
+            return
+        self.show_card(next_up)
+
+    def show_card(self, next_up: NextUp) -> None:
+        """Draw a card question side up."""
+        self.early = None
         # A card starts unrevealed with nothing picked; set quietly, as the card's watcher draws it all.
         self.set_reactive(ReviewScreen.revealed, False)
         self.set_reactive(ReviewScreen.picked, frozenset())
@@ -197,6 +238,54 @@ class ReviewScreen(Screen[None]):
         self.shown_at = time.monotonic()
         self.lapses = next_up.lapses
         self.card = next_up.card
+        self.tick()
+
+    def wait_for(self, next_up: NextUp) -> None:
+        """Nothing is due now but a learning card coming due soon: say so, and show it when due."""
+        self.card = None
+        self.early = next_up
+        self.query_one("#card-meta", Static).update("")
+        self.query_one("#leech-tag").display = False
+        self.query_one("#choices").display = False
+        self.query_one("#back").display = False
+        self.query_one("#question-line").display = False
+        self.tick()
+
+    def tick(self) -> None:
+        """Every second: the counts line with the time spent, and a waiting card shown once it is due."""
+        early = self.early
+        if early is not None and early.card is not None and early.card.due is not None:
+            left = (early.card.due - self.scheduler.now()).total_seconds()
+            if left <= 0:
+                self.show_card(early)
+                return
+            minutes = max(1, round(left / 60))
+            notice = (
+                f"**Next card in {minutes} min** ({early.card.uid}, learning).\n\n"
+                "Nothing else is due. It shows here when due; press space to see it now, or q to stop."
+            )
+            self.query_one("#prompt", Markdown).update(notice)
+            self.query_one("#grade-bar", Static).update(
+                Content.assemble(("space", "bold"), ": show it now · ", ("q", "bold"), ": stop")
+            )
+        done = len(self.session.answers) + len(self.session.practised)
+        running = 0.0 if self.card is None else min(time.monotonic() - self.shown_at, IDLE_AFTER_SECONDS)
+        line = counts_line(self.counts, done, self.session.active_seconds + running, self.drill is not None)
+        self.query_one("#counts", Static).update(line)
+
+    def action_show_early(self) -> None:
+        if self.early is not None:
+            self.show_card(self.early)
+
+    def _scrolled(self) -> None:
+        """Pin the question above the card once the answer has scrolled it out of view."""
+        card, line = self.card, self.query_one("#question-line", Static)
+        prompt = self.query_one("#prompt", Markdown)
+        out_of_view = self.query_one("#card", VerticalScroll).scroll_y >= prompt.virtual_region.bottom
+        line.display = card is not None and self.revealed and out_of_view
+        if line.display and card is not None:
+            first = " ".join(prompt.source.split())
+            line.update(Content.styled(f"Q: {first}", "dim"))
 
     async def watch_card(self, card: StudyCard | None) -> None:
         """Draw the question side of a new card."""
@@ -245,7 +334,7 @@ class ReviewScreen(Screen[None]):
         self.update_grade_bar()
 
     async def watch_picked(self, picked: frozenset[int]) -> None:
-        """Mark the picks of a multi-answer card before its reveal (the answer side shows them after)."""
+        """Mark the picks of a choice card before its reveal (the answer side shows them after)."""
         card = self.card
         if card is not None and isinstance(card.question, StoredChoice) and not self.revealed:
             await self.query_one("#choices", Markdown).update(faces.choice_list(card.question, picked, revealed=False))
@@ -292,7 +381,7 @@ class ReviewScreen(Screen[None]):
             if isinstance(card.question, StoredChoice):
                 several = len(card.question.correct_set) > 1
                 letters = faces.LETTERS[: len(card.question.choices)]
-                hint = f"pick {letters[0]}–{letters[-1]}" + (" (several), then space" if several else "")
+                hint = f"pick {letters[0]}–{letters[-1]}" + (" (several)" if several else "") + ", then space"
                 bar.update(Content.assemble((hint, "bold"), " · space: show answer", *sure))
             else:
                 bar.update(Content.assemble(("space", "bold"), ": show answer", *sure))
@@ -326,6 +415,8 @@ class ReviewScreen(Screen[None]):
             return card is not None and not self.revealed
         if action == "accept":
             return card is not None
+        if action == "show_early":
+            return self.early is not None
         if action == "confidence":
             return card is not None and not self.revealed
         if action == "grade":
@@ -438,9 +529,8 @@ class ReviewScreen(Screen[None]):
             return
         if len(card.question.correct_set) > 1:
             self.picked = self.picked ^ {index}
-        else:
+        else:  # a pick can still be changed: space or enter confirms it
             self.picked = frozenset({index})
-            self.reveal()
 
     def marks(self, card: StudyCard, grade: int) -> AnswerMarks:
         """What this answer recalled and picked. Key points are kept once any was ticked, or with an Again
@@ -457,6 +547,7 @@ class ReviewScreen(Screen[None]):
             return
         duration_ms = int((time.monotonic() - self.shown_at) * 1000)
         marks = self.marks(card, grade)
+        self.session.active_seconds += min(duration_ms / 1000, IDLE_AFTER_SECONDS)
 
         def answer(scheduler: ReviewScheduler) -> tuple[AnswerResult | Practised, NextUp]:
             drill = self.drill
@@ -505,10 +596,10 @@ class ReviewScreen(Screen[None]):
                 card_id = last.card_id
             if self.drill is not None:
                 self.drill.put_back(card_id)
-                remaining = len(self.drill)
+                counts = QueueCounts(review=len(self.drill))
             else:
-                remaining = scheduler.remaining(self.deck_ids, self.topic)
-            return NextUp(scheduler.card(card_id), remaining, scheduler.lapses(card_id))
+                counts = scheduler.left_today(self.deck_ids, self.topic)
+            return NextUp(scheduler.card(card_id), counts, scheduler.lapses(card_id))
 
         def undone(next_up: NextUp) -> None:
             self.session.pop_last()
@@ -572,6 +663,7 @@ class ReviewScreen(Screen[None]):
     def finish(self, *, queue_empty: bool = False) -> None:
         """End the session: show the summary if anything was answered, then go home."""
         self.card = None
+        self.early = None
         self.held.clear()
         summary = self.session.summary(self.scheduler.now(), self.library.db)
         if summary.reviewed or summary.practised:

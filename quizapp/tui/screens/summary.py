@@ -43,9 +43,10 @@ def changes_table(changes: SittingChanges) -> Table:
 
 
 class SummaryScreen(Screen[None]):
-    """Shown once a session ends; any of Enter/q/Escape goes home."""
+    """Shown once a session ends, until a deliberate key (Escape, q or h) goes home: Space and Enter grade cards,
+    so a hammered one must not dismiss the summary unseen."""
 
-    BINDINGS = [Binding("enter,q,escape,space", "home", "Home")]
+    BINDINGS = [Binding("escape,q,h", "home", "Home")]
 
     def __init__(self, summary: SessionSummary, title: str) -> None:
         super().__init__()
@@ -58,7 +59,7 @@ class SummaryScreen(Screen[None]):
         counts = (
             f"Reviewed      {s.reviewed}\n"
             f"Again         {s.again} ({s.again_rate:.0%})\n"
-            f"Time          {minutes}m {seconds:02d}s"
+            f"Time          {minutes}m {seconds:02d}s answering"
         )
         if s.practised:
             counts += f"\nPractised     {s.practised} (drill answers on cards not due: schedules unchanged)"
