@@ -66,6 +66,8 @@ class StudyCard:
     topic: str
     cloze: int | None
     question: StoredQuestion
+    content_hash: str  # the question's version now
+    seen_hash: str | None  # the version its last answer saw (None: never answered, or before schema 7)
     state: CardState
     step: int | None
     stability: float | None
@@ -172,6 +174,8 @@ def _study_card(row: sqlite3.Row) -> StudyCard:
         topic=row["topic"],
         cloze=row["cloze"],
         question=question_from_content(row["question"]),
+        content_hash=row["content_hash"],
+        seen_hash=row["seen_hash"],
         state=CardState(row["state"]),
         step=row["step"],
         stability=row["stability"],
@@ -436,6 +440,7 @@ class ReviewScheduler:
                 counts=tallies.next_counts(previous, elapsed),
                 confidence=None if marks.confidence is None else int(marks.confidence),
                 mode=mode,
+                content_hash=row["content_hash"],
             )
             logged = conn.execute(queue.LOG_ANSWER, log)
             assert logged.lastrowid is not None
@@ -546,6 +551,15 @@ class ReviewScheduler:
         if row is None:
             raise QuizError(f"card {card_id} no longer exists")
         return _study_card(row)
+
+    def question_seen(self, card: StudyCard) -> StoredQuestion | None:
+        """The question as the card's last answer saw it, if it was edited since (None otherwise)."""
+        if card.seen_hash is None or card.seen_hash == card.content_hash:
+            return None
+        params = {"deck_id": card.deck_id, "card_id": card.id, "content_hash": card.seen_hash}
+        with self.db.read() as conn:
+            row = named(conn).execute(queue.QUESTION_VERSION, params).fetchone()
+        return None if row is None else question_from_content(row["content"])
 
     def suspend(self, card_id: int) -> None:
         """Take a card out of the schedule until it is unsuspended."""

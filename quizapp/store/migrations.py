@@ -165,11 +165,21 @@ def _fits_of_the_scheduler(conn: sqlite3.Connection) -> None:
 
 
 def _practice_modes(conn: sqlite3.Connection) -> None:
-    """Schema 7: drills and mock interviews. A review keeps the confidence said before its reveal and the mode
-    it was given in; `practice_answer` keeps the answers that did not reschedule their card, and `mock` and
-    `mock_question` each mock interview with its questions in order."""
+    """Schema 7: drills and mock interviews. A review keeps the confidence said before its reveal, the mode it
+    was given in and the version of the question it answered (`question_version` keeps every version);
+    `practice_answer` keeps the answers that did not reschedule their card, and `mock` and `mock_question` each
+    mock interview with its questions in order."""
     conn.execute("ALTER TABLE review ADD COLUMN confidence INTEGER")
     conn.execute("ALTER TABLE review ADD COLUMN mode VARCHAR")
+    conn.execute("ALTER TABLE review ADD COLUMN content_hash VARCHAR")
+    conn.execute(
+        "CREATE TABLE question_version (deck_id VARCHAR NOT NULL, question_id VARCHAR NOT NULL,"
+        " content_hash VARCHAR NOT NULL, content VARCHAR NOT NULL, PRIMARY KEY (deck_id, question_id, content_hash))"
+    )
+    conn.execute(
+        "INSERT INTO question_version (deck_id, question_id, content_hash, content)"
+        " SELECT deck_id, question_id, content_hash, content FROM question"
+    )
     conn.execute(
         "CREATE TABLE practice_answer (id INTEGER NOT NULL, card_id INTEGER NOT NULL, mode VARCHAR NOT NULL,"
         " answered_at DATETIME NOT NULL, study_day VARCHAR NOT NULL, rating INTEGER NOT NULL, duration_ms INTEGER,"

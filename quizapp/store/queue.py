@@ -36,16 +36,24 @@ _EXCLUDED = "(SELECT value FROM json_each(:excluded_decks))"
 
 # The question is looked up for the row returned only (a scalar subquery, not a join), so the plan of the
 # card query stays the same index range whatever the number of questions.
-_QUESTION = "(SELECT q.content FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id)"
+_QUESTION = "(SELECT q.{} FROM question q WHERE q.deck_id = c.deck_id AND q.question_id = c.question_id)"
+_SEEN = "(SELECT r.content_hash FROM review r WHERE r.card_id = c.id ORDER BY r.id DESC LIMIT 1)"
 CARD_COLUMNS = ", ".join(
     [
         *(f"c.{name}" for name in ("id", "uid", "deck_id", "topic", "cloze")),
-        f"{_QUESTION} AS question",
+        f"{_QUESTION.format('content')} AS question",
+        f"{_QUESTION.format('content_hash')} AS content_hash",
+        f"{_SEEN} AS seen_hash",
         *(f"c.{name}" for name in MEMORY_COLUMNS),
     ]
 )
 """A card to show, as the select list of a query on `card c`: its identity, its question's stored JSON
-(`question`) and its FSRS state (MEMORY_COLUMNS)."""
+(`question`) and version (`content_hash`), the version its last answer saw (`seen_hash`), and its FSRS state
+(MEMORY_COLUMNS)."""
+QUESTION_VERSION = (
+    "SELECT content FROM question_version WHERE deck_id = :deck_id AND question_id ="
+    " (SELECT question_id FROM card WHERE id = :card_id) AND content_hash = :content_hash"
+)
 
 # A cloze card waits for the next day once a sibling (same question) was answered today:
 # its siblings give it away. Anki does the same.
@@ -56,7 +64,10 @@ _FRESH = (
 )
 
 CARD_BY_ID = f"SELECT {CARD_COLUMNS} FROM card c WHERE c.id = :id"
-CARD_TO_ANSWER = f"SELECT cloze, {_listed(MEMORY_COLUMNS)} FROM card WHERE id = :id"
+CARD_TO_ANSWER = (
+    f"SELECT cloze, {_listed(MEMORY_COLUMNS)}, (SELECT q.content_hash FROM question q WHERE q.deck_id = card.deck_id"
+    " AND q.question_id = card.question_id) AS content_hash FROM card WHERE id = :id"
+)
 # The writes of an answer, also used by benchmarks/history.py to write simulated histories.
 SET_CARD_STATE = f"UPDATE card SET ({_listed(MEMORY_COLUMNS)}) = ({_listed(MEMORY_COLUMNS, ':{}')}) WHERE id = :id"
 _LOG_COLUMNS = (
@@ -77,6 +88,7 @@ _LOG_COLUMNS = (
     "lapses_before",
     "confidence",
     "mode",
+    "content_hash",
 )
 LOG_ANSWER = f"INSERT INTO review ({_listed(_LOG_COLUMNS)}) VALUES ({_listed(_LOG_COLUMNS, ':{}')})"
 LOG_KEY_POINT = "INSERT INTO review_key_point (review_id, point, recalled) VALUES (:review_id, :point, :recalled)"
@@ -154,6 +166,7 @@ def answer_log(
     counts: tuple[int, int] | None = None,
     confidence: int | None = None,
     mode: str | None = None,
+    content_hash: str | None = None,
 ) -> dict[str, object]:
     """LOG_ANSWER's parameters, from the card's stored state (MEMORY_COLUMNS) before and after the answer.
 
@@ -166,6 +179,7 @@ def answer_log(
         counts: the answer's review number and the lapses before it (`tallies.next_counts`).
         confidence: what the candidate said before the reveal (1 sure, 2 unsure, 3 guess), if anything.
         mode: "drill" or "mock" for an answer given there, None for the daily review.
+        content_hash: the version of the question answered.
     """
     return {
         "card_id": card_id,
@@ -185,6 +199,7 @@ def answer_log(
         "lapses_before": None if counts is None else counts[1],
         "confidence": confidence,
         "mode": mode,
+        "content_hash": content_hash,
     }
 
 

@@ -146,6 +146,10 @@ _UPSERT_QUESTION = (
     "INSERT INTO question (deck_id, question_id, content, content_hash) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (deck_id, question_id) DO UPDATE SET content = excluded.content, content_hash = excluded.content_hash"
 )
+_KEEP_VERSION = (
+    "INSERT INTO question_version (deck_id, question_id, content, content_hash) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT DO NOTHING"
+)
 _DROP_UNUSED_QUESTIONS = (
     "DELETE FROM question WHERE deck_id = ? AND NOT EXISTS"
     " (SELECT 1 FROM card c WHERE c.deck_id = question.deck_id AND c.question_id = question.question_id)"
@@ -171,14 +175,13 @@ def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed,
     _upsert_deck(conn, deck, changed, now)
     stored = dict(conn.execute(_QUESTION_HASHES, (deck.deck_id,)))
     questions = {spec.question_id: spec for spec in deck.cards}
-    conn.executemany(
-        _UPSERT_QUESTION,
-        [
-            (deck.deck_id, question_id, spec.content, spec.content_hash)
-            for question_id, spec in questions.items()
-            if stored.get(question_id) != spec.content_hash
-        ],
-    )
+    changed_questions = [
+        (deck.deck_id, question_id, spec.content, spec.content_hash)
+        for question_id, spec in questions.items()
+        if stored.get(question_id) != spec.content_hash
+    ]
+    conn.executemany(_UPSERT_QUESTION, changed_questions)
+    conn.executemany(_KEEP_VERSION, changed_questions)  # what an answer given to an older version saw
     wanted = {spec.uid for spec in deck.cards}
     existing = {row["uid"]: row for row in named(conn).execute(_CARDS_OF_DECK, (deck.deck_id,))}
     renamed = report.renamed

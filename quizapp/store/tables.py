@@ -53,6 +53,17 @@ class QuestionRow(SQLModel, table=True):
     content_hash: str
 
 
+class QuestionVersion(SQLModel, table=True):
+    """Every version of a question synced (schema 7), so a card edited since its last answer can show what
+    changed: the review keeps the hash of the version it answered."""
+
+    __tablename__ = "question_version"
+    deck_id: str = Field(primary_key=True)
+    question_id: str = Field(primary_key=True)
+    content_hash: str = Field(primary_key=True)
+    content: str
+
+
 class CardRow(SQLModel, table=True):
     """One card: identity, its place in its deck, and its FSRS scheduling state; its question is the
     `question` row with the same (deck_id, question_id)."""
@@ -138,6 +149,7 @@ class ReviewRow(SQLModel, table=True):
     # schema 7: the practice modes
     confidence: int | None = None  # `practice.Confidence` said before the reveal: 1 sure, 2 unsure, 3 guess
     mode: str | None = None  # "drill" or "mock" when given there; NULL for the daily review
+    content_hash: str | None = None  # the version of the question answered (`question_version`)
 
 
 class ReviewKeyPointRow(SQLModel, table=True):

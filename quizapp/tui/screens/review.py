@@ -22,6 +22,7 @@ from quizapp.decks.questions import StoredChoice
 from quizapp.drill import DrillQueue, drill_order
 from quizapp.errors import QuizError
 from quizapp.library import Library
+from quizapp.question_diff import changed_lines
 from quizapp.scheduling import (
     AnswerMarks,
     AnswerResult,
@@ -37,6 +38,7 @@ from quizapp.store.states import CardState
 from quizapp.tui import faces
 from quizapp.tui.messages import HomeWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
+from quizapp.tui.screens.changes import ChangesScreen
 from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
@@ -84,6 +86,11 @@ class NextUp:
     lapses: int = 0
 
 
+def edited(card: StudyCard) -> bool:
+    """Whether the question changed since the card was last answered (known for answers since schema 7)."""
+    return card.seen_hash is not None and card.seen_hash != card.content_hash
+
+
 def counts_line(counts: QueueCounts, done: int, active_seconds: float, drill: bool) -> Content:
     """Above the card, as Anki users expect: new / learning / review still to go, then what is done and the time
     spent answering (idle minutes left out)."""
@@ -116,6 +123,7 @@ class ReviewScreen(Screen[None]):
         Binding("4", "grade(4)", "Easy", show=False),
         *(Binding(letter, f"pick({i})", f"Pick {letter}", show=False) for i, letter in enumerate(faces.LETTERS)),
         Binding("u", "undo", "Undo"),
+        Binding("w", "changes", "What changed since your last answer", show=False),
         Binding("s", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
         Binding("q,escape", "back", "Back"),
@@ -294,9 +302,12 @@ class ReviewScreen(Screen[None]):
             return
         question = card.question
         level = f" · level {question.level}" if question.level else ""
-        self.query_one("#card-meta", Static).update(
-            Content.styled(f"{question.type} · {STATE_NAMES[card.state]}{level} · {card.deck_id} · {card.topic}", "dim")
+        meta = Content.styled(
+            f"{question.type} · {STATE_NAMES[card.state]}{level} · {card.deck_id} · {card.topic}", "dim"
         )
+        if edited(card):
+            meta = Content.assemble(("✎ edited since your last answer", "bold $warning"), " (w: what changed) ", meta)
+        self.query_one("#card-meta", Static).update(meta)
         leech = faces.leech_tag(self.lapses, self.scheduler.review.leech_threshold)
         self.query_one("#leech-tag", Static).update(Content(leech))
         self.query_one("#leech-tag").display = bool(leech)
@@ -417,6 +428,8 @@ class ReviewScreen(Screen[None]):
             return card is not None
         if action == "show_early":
             return self.early is not None
+        if action == "changes":
+            return card is not None and edited(card)
         if action == "confidence":
             return card is not None and not self.revealed
         if action == "grade":
@@ -630,6 +643,15 @@ class ReviewScreen(Screen[None]):
 
         detail = "It stays out of every review until you bring it back (home: h, or `quizapp unsuspend`)."
         self.app.push_screen(ConfirmScreen(f"Suspend {card.uid}?", detail), answered)
+
+    def action_changes(self) -> None:
+        """Show what changed in the question since the card's last answer."""
+        card = self.card
+        if card is None:
+            return
+        before = self.scheduler.question_seen(card)
+        lines = changed_lines(before, card.question) if before is not None else []
+        self.app.push_screen(ChangesScreen(card.uid, lines))
 
     def action_bury(self) -> None:
         self._hide("bury")
