@@ -27,6 +27,7 @@ class Library:
     scheduler: ReviewScheduler
     decks: list[DeckInfo]
     problems: list[DeckProblem]
+    kept: frozenset[str] = frozenset()  # decks whose file has problems: their last good version is reviewed
 
     def topics(self) -> list[tuple[str, int]]:
         """Every topic of the synced decks with its number of cards, sorted."""
@@ -65,14 +66,14 @@ def open_library(settings: Settings) -> Library:
     db = open_database(settings.db_path, allow_read_only=True)
     if db.read_only is None:
         report = sync_decks(db, settings.deck_paths, datetime.now(UTC), skip_invalid=True)
-        deck_ids, problems = report.deck_ids, report.problems
+        deck_ids, problems, kept = [*report.deck_ids, *report.kept_ids], report.problems, report.kept_ids
     else:
-        deck_ids, problems = _synced_from(db, settings.deck_paths), []
+        deck_ids, problems, kept = _synced_from(db, settings.deck_paths), [], []
     today = study_day(datetime.now(UTC), settings.review.day_start_hour)
     planned = in_force(settings, today)  # `quizapp plan --apply`'s, until the interview
     fitted = replace(planned.scheduler, parameters=parameters_in_use(db))  # `quizapp optimize`'s, if any
     scheduler = ReviewScheduler(db, fitted, planned.review)
-    return Library(db, scheduler, deck_infos(db, deck_ids), problems)
+    return Library(db, scheduler, deck_infos(db, deck_ids), problems, frozenset(kept))
 
 
 def _synced_from(db: Database, paths: Sequence[Path]) -> list[str]:

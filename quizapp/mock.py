@@ -252,16 +252,19 @@ class MockRun:
     @staticmethod
     def _follow_ups(scheduler: ReviewScheduler, item: Item, asked_id: int) -> list[Item]:
         """The question's follow-ups, as the interviewer asks them next: a linked deck question as its card."""
-        follow_ups = []
+        linked_cards: list[int | None] = []
         with scheduler.db.read() as conn:
             for follow_up in item.card.question.follow_ups:
-                linked = follow_up.question
-                row = named(conn).execute(_CARD_OF_QUESTION, {"uid": linked}).fetchone() if linked else None
-                if row is not None and row["id"] != item.card.id:  # a linked question no longer there is asked as text
-                    follow_ups.append(Item(scheduler.card(row["id"]), parent=asked_id))
-                else:
-                    text = follow_up.text or f"→ {linked}"
-                    follow_ups.append(Item(item.card, parent=asked_id, follow_up=text))
+                uid = follow_up.question
+                row = named(conn).execute(_CARD_OF_QUESTION, {"uid": uid}).fetchone() if uid else None
+                linked_cards.append(row["id"] if row is not None and row["id"] != item.card.id else None)
+        follow_ups = []
+        for follow_up, card_id in zip(item.card.question.follow_ups, linked_cards, strict=True):
+            if card_id is not None:
+                follow_ups.append(Item(scheduler.card(card_id), parent=asked_id))
+            else:  # plain, or a linked question no longer there: asked as text
+                text = follow_up.text or f"→ {follow_up.question}"
+                follow_ups.append(Item(item.card, parent=asked_id, follow_up=text))
         return follow_ups
 
     def finish(self, scheduler: ReviewScheduler) -> None:

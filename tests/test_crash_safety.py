@@ -37,7 +37,7 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
     answered = 0
     for _round in range(2):
         term = on_terminal(db, tmp_path / "home")
-        term.wait_for("Review all")
+        term.wait_for("new cards left")
         term.press("r")
         term.wait_for("show answer")
         for _ in range(2):
@@ -80,7 +80,7 @@ def test_sigkill_at_random_points_never_loses_or_corrupts(tmp_path: Path) -> Non
             check_consistent(db)
             assert review_count(db) == acknowledged
             continue
-        term.wait_for("Review all")
+        term.wait_for("new cards left")
         term.press("r")
         term.wait_for("show answer")
         for _ in range(rng.randint(0, 3)):
@@ -140,7 +140,7 @@ def test_sigkill_while_creating_the_database_never_leaves_a_file_later_runs_refu
         state = _schema_state(db)
         states[state] = states.get(state, 0) + 1
         again = on_terminal(db, tmp_path / "home")
-        again.wait_for("Review all")
+        again.wait_for("new cards left")
         again.kill()
         assert _schema_state(db) == "whole"
         check_consistent(db)

@@ -21,7 +21,7 @@ RESTORED = [b"\x1b[?1049l", b"\x1b[?1000l"]  # the alternate screen left, mouse 
 
 def started(tmp_path: Path) -> Terminal:
     terminal = on_terminal(tmp_path / "q.db", tmp_path)
-    terminal.wait_for("Review all")
+    terminal.wait_for("new cards left")
     return terminal
 
 

@@ -20,7 +20,9 @@ from typing import Any
 
 from quizapp.analysis import measures
 from quizapp.analysis.model import (
+    CONFIDENCE_LEVELS,
     Calibration,
+    ConfidenceRow,
     DayRow,
     DeckRow,
     Figures,
@@ -28,6 +30,7 @@ from quizapp.analysis.model import (
     ForecastDay,
     KeyPointRow,
     LeechRow,
+    MockRow,
     PassFail,
     QuestionRow,
     Report,
@@ -36,6 +39,7 @@ from quizapp.analysis.model import (
     TrueRetention,
     WeekRow,
 )
+from quizapp.analysis.numbers import percent
 from quizapp.child_processes import Job, can_fork, run_in_children
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day, study_day
@@ -53,6 +57,7 @@ SLOW_FACTOR = 2.5  # a pass this many times slower than its topic's median answe
 SLOW_MIN_ANSWERS = 5  # a topic median needs this many passes
 WEEKS = 12
 FORECAST_DAYS = 30
+GUESSES_RIGHT = 0.8  # guesses right more often than this: the candidate knows more than they say
 
 
 @dataclass
@@ -64,6 +69,7 @@ class _Group:
     old: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # older than a year: young/mature passed/failed
     window: list[int] = field(default_factory=lambda: [0, 0, 0])  # answers, again, slow passes
     key_points: list[int] = field(default_factory=lambda: [0, 0])  # marked, missed
+    follow_ups: list[int] = field(default_factory=lambda: [0, 0])  # asked, missed
 
     def add(self, other: _Group) -> None:
         for name, value in other.sums.items():
@@ -73,6 +79,7 @@ class _Group:
         self.old = [a + b for a, b in zip(self.old, other.old, strict=True)]
         self.window = [a + b for a, b in zip(self.window, other.window, strict=True)]
         self.key_points = [a + b for a, b in zip(self.key_points, other.key_points, strict=True)]
+        self.follow_ups = [a + b for a, b in zip(self.follow_ups, other.follow_ups, strict=True)]
 
 
 def _counts(young_passed: float, young_failed: float, mature_passed: float, mature_failed: float) -> list[int]:
@@ -91,6 +98,7 @@ def _figures(group: _Group, min_reviews: int) -> Figures:
     retention["all"] = _retention("all", every)
     cards = int(s["cards"])
     marked, missed = group.key_points
+    asked, missed_follow_ups = group.follow_ups
     seen = int(s["seen"])
     never_seen_share = s["never_seen"] / cards if cards else 0.0
     return Figures(
@@ -119,8 +127,11 @@ def _figures(group: _Group, min_reviews: int) -> Figures:
             s["expected"],
             never_seen_share,
             missed / marked if marked else 0.0,
+            measures.missed_share(marked, missed, asked, missed_follow_ups),
             min_reviews,
         ),
+        follow_ups=asked,
+        follow_ups_missed=missed_follow_ups,
     )
 
 
@@ -213,16 +224,17 @@ def build_report(
     rest = (
         q.KEY_POINT_SUMS, q.OLD_ANSWERS if filtered else q.NOTHING, q.DAYS_OF_CARDS if filtered else q.DAYS,
         q.FORECAST, q.LEECHES,
-        q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE, q.FIT_IN_USE,
+        q.CALIBRATION, q.RECALL, q.LATEST_LATE_DAY, q.OVERDUE, q.FIT_IN_USE, q.FOLLOW_UPS, q.MOCKS,
     )  # fmt: skip
     # a report of every card reads the window from the tallies per topic and deck, which count every card
     window_reads = (
         (q.TALLIED_TOPICS, q.TALLIED_DECKS) if not filtered else (q.SUM_WINDOW, q.WINDOW_TOPICS, q.WINDOW_DECKS)
     )
     # three children, one per large read with the small ones shared out: the two CPUs here finish them sooner
-    # than five (each child opens the database and reads its pages again)
+    # than five (each child opens the database and reads its pages again); the confidence counts, a read of the
+    # window's reviews, go with the lightest
     jobs: list[Job[Any]] = [
-        (_in_turn, ((_read, (db.path, params, (q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS))),)),
+        (_in_turn, ((_read, (db.path, params, (q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS, q.CONFIDENCE))),)),
         (_in_turn, ((_read_slow_passes, (db.path, params)), (_read, (db.path, params, window_reads)))),
         (_in_turn, ((_read, (db.path, params, (q.WEAKEST_QUESTIONS,))), (_read, (db.path, params, rest)))),
     ]
@@ -234,7 +246,7 @@ def build_report(
         with ThreadPoolExecutor(len(jobs)) as pool:
             done = list(pool.map(lambda job: job[0](*job[1]), jobs))
     [cards], [slow, window], [(weakest,), read] = done
-    key_points, old, days, forecast, leeches, calibration, recall, late, overdue, fit = read
+    key_points, old, days, forecast, leeches, calibration, recall, late, overdue, fit, follow_ups, mocks = read
     if not filtered:
         window = [[], *window]  # as if SUM_WINDOW had run; the old answers are in the tallied rows
         old = [
@@ -245,10 +257,11 @@ def build_report(
     conn = q.with_math(connection.connect_read_only(db.path))
     try:
         ctx = _Context(conn, params, filters, now, today, scheduler.desired_retention, _parameters(fit))
-        return ctx.assemble(
-            _Rows(cards[1], cards[2], window[1], window[2], old, key_points),
+        built = ctx.assemble(
+            _Rows(cards[1], cards[2], window[1], window[2], old, key_points, follow_ups),
             slow, weakest, days, forecast, leeches, calibration, recall, late[0]["day"], overdue[0]["cards"], topic,
         )  # fmt: skip
+        return replace(built, confidence=confidence_rows(cards[3]), mocks=tuple(_mock(row, tz) for row in mocks))
     finally:
         conn.close()
 
@@ -281,6 +294,7 @@ class _Rows:
     window_decks: list[Row]
     old: list[Row]  # per topic of each deck
     key_points: list[Row]  # per key point of each question
+    follow_ups: list[Row]  # per question that started a chain of mock follow-ups
 
 
 _AGES = ("young_passed", "young_failed", "mature_passed", "mature_failed")
@@ -388,6 +402,10 @@ class _Context:
             for group in (leaves[row["topic"]], by_deck[row["deck_id"]]):
                 group.key_points[0] += row["marked"]
                 group.key_points[1] += row["missed"]
+        for row in rows.follow_ups:
+            for group in (leaves[row["topic"]], by_deck[row["deck_id"]]):
+                group.follow_ups[0] += row["asked"]
+                group.follow_ups[1] += row["missed"]
 
         groups: dict[str, _Group] = defaultdict(_Group)
         for leaf, group in leaves.items():
@@ -463,6 +481,7 @@ class _Context:
             )
             _add_window_row(group, window)
             group.key_points = [ranked["marked"], ranked["missed"]]
+            group.follow_ups = [ranked["follow_ups"], ranked["follow_ups_missed"]]
             prompt, points = _prompt(sums["content"])
             (latest,) = _read_one(self.conn, q.LATEST_ANSWER, {**self.params, **named})
             marks = _read_one(self.conn, q.LATEST_MARKS, {**self.params, **named})
@@ -524,6 +543,68 @@ def _prompt(content: str | None) -> tuple[str, tuple[str, ...]]:
 
 def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def confidence_rows(rows: Iterable[Row]) -> tuple[ConfidenceRow, ...]:
+    """Each level of confidence with its answers, those right, the Wilson interval and a reading, from
+    CONFIDENCE's rows; a level said less sure but right more often, or guesses mostly right, is pointed out."""
+    counts = {
+        int(row["confidence"]): (int(row["answers"]), int(row["passed"]))
+        for row in rows
+        if row["confidence"] in CONFIDENCE_LEVELS
+    }
+    out = []
+    for level, name in CONFIDENCE_LEVELS.items():
+        answers, right = counts.get(level, (0, 0))
+        out.append(
+            ConfidenceRow(
+                name,
+                answers,
+                right,
+                measures.wilson_low(right, answers),
+                measures.wilson_high(right, answers),
+                _reading(level, counts),
+            )
+        )
+    return tuple(out)
+
+
+def _reading(level: int, counts: Mapping[int, tuple[int, int]]) -> str:
+    """`sure: right 92% of 48 — sure but wrong 4 times`: the facts, and what runs against what was said."""
+    name = CONFIDENCE_LEVELS[level]
+    answers, right = counts.get(level, (0, 0))
+    if not answers:
+        return f"{name}: no answers"
+    rate = right / answers
+    said = []
+    if level == 1 and right < answers:
+        said.append(f"sure but wrong {answers - right} {'time' if answers - right == 1 else 'times'}")
+    for other, (other_answers, other_right) in sorted(counts.items()):
+        if other > level and other_answers and other_right / other_answers > rate:
+            share = percent(other_right / other_answers)
+            said.append(f"right less often than the {CONFIDENCE_LEVELS[other]} answers ({share} of {other_answers})")
+    if level == 3 and rate > GUESSES_RIGHT:
+        said.append(f"more than {percent(GUESSES_RIGHT)} of guesses right")
+    return f"{name}: right {percent(rate)} of {answers}" + (" — " + "; ".join(said) if said else "")
+
+
+def _mock(row: Row, tz: tzinfo | None) -> MockRow:
+    started = _aware(from_db(row["started_at"]))
+    assert started is not None  # a NOT NULL column
+    return MockRow(
+        mock_id=row["mock_id"],
+        started_at=started.astimezone(tz) if tz is not None else started.astimezone(),
+        minutes=row["minutes"],
+        seconds_per_question=row["seconds_per_question"],
+        topic=row["topic"],
+        questions=row["questions"],
+        follow_ups=row["follow_ups"],
+        follow_ups_missed=row["follow_ups_missed"],
+        key_points=row["key_points"],
+        recalled=row["recalled"],
+        mean_seconds=row["mean_seconds"],
+        over_time=row["over_time"],
+    )
 
 
 def _leech(row: Row) -> LeechRow:

@@ -1,12 +1,15 @@
-"""The report as CSV: one row per deck, per topic (every level of every path) and per question, for a spreadsheet.
+"""The report as CSV: one row per deck, per topic (every level of every path) and per question, for a spreadsheet;
+then a row per level of confidence said before the reveal, and one per mock interview.
 
-The header row holds these columns, in this order; their names are stable across versions:
+The header row holds these columns, in this order; their names are stable across versions (new ones are added
+at the end):
 
-- `kind`: `deck`, `topic` or `question`.
+- `kind`: `deck`, `topic`, `question`, `confidence` or `mock`.
 - `deck_id`, `question_id`: the deck (deck and question rows) and the question's id in it (question rows).
-- `topic`: the topic path, such as `diffusion/dit` (topic and question rows).
+- `topic`: the topic path, such as `diffusion/dit` (topic and question rows), or the one a mock was drawn from.
 - `depth`: the number of parts of the topic path (topic rows).
-- `text`: the deck's title (deck rows) or the question's prompt (question rows), in full.
+- `text`: the deck's title (deck rows), the question's prompt (question rows), in full, or the level of
+  confidence said (`sure`, `unsure`, `guess`).
 - `question_retired`: `true` when the question was deleted from its deck file (its history is kept).
 - `last_grade`: 1 (Again) to 4 (Easy), the latest answer to the question; `last_reviewed`: when, ISO 8601.
 - `retrievability`: the question's predicted recall now (the lowest of its cards).
@@ -20,6 +23,15 @@ The header row holds these columns, in this order; their names are stable across
   `leeches`, `key_points_marked`, `key_points_missed`, `slow_correct`: as in `quizapp.analysis.model.Figures`.
 - `weakness`: the weakness score, and its parts `weakness_wilson_low`, `weakness_surprise`,
   `weakness_never_seen`, `weakness_missed_key_points`; empty when there is not enough data.
+- `follow_ups`, `follow_ups_missed`: mock follow-ups asked and missed (rated Again), counted for the question that
+  started them (deck, topic and question rows), or asked in the mock (mock rows).
+- `weakness_missed`: the weakness score's K, the share of key points and follow-ups missed.
+- `answers`, `right`, `right_rate`, `right_rate_low`, `right_rate_high` (confidence rows): the answers of the
+  window given after saying that level, reviews and practice answers together, those right (Hard, Good, Easy),
+  their share and its 95% Wilson interval.
+- `mock_id`, `started_at` (ISO 8601, local time), `minutes`, `countdown_seconds`, `mock_questions` (main questions
+  asked), `key_points`, `recalled`, `mean_seconds` (per answer), `over_time` (answers longer than the countdown):
+  a mock interview (mock rows).
 
 Numbers are plain decimals (`0.873`, never `87%`), rounded to 6 places; empty means none (nothing to divide).
 
@@ -80,6 +92,23 @@ COLUMNS = (
     "missed_key_points",
     "rank",
     *_FIGURES,
+    "follow_ups",
+    "follow_ups_missed",
+    "weakness_missed",
+    "answers",
+    "right",
+    "right_rate",
+    "right_rate_low",
+    "right_rate_high",
+    "mock_id",
+    "started_at",
+    "minutes",
+    "countdown_seconds",
+    "mock_questions",
+    "key_points",
+    "recalled",
+    "mean_seconds",
+    "over_time",
 )
 """The header row."""
 
@@ -124,6 +153,26 @@ def _rows(report: Report) -> Iterator[Row]:
             "rank": question_rank.get((q.deck_id, q.question_id)),
             **_figures(q.figures),
         }
+    for c in report.confidence:
+        if c.answers:
+            yield {"kind": "confidence", "text": c.level, "answers": c.answers, "right": c.right,
+                   "right_rate": c.rate, "right_rate_low": c.low, "right_rate_high": c.high}  # fmt: skip
+    for m in report.mocks:
+        yield {
+            "kind": "mock",
+            "mock_id": m.mock_id,
+            "started_at": m.started_at.isoformat(),
+            "topic": _text(m.topic or ""),
+            "minutes": m.minutes,
+            "countdown_seconds": m.seconds_per_question,
+            "mock_questions": m.questions,
+            "follow_ups": m.follow_ups,
+            "follow_ups_missed": m.follow_ups_missed,
+            "key_points": m.key_points,
+            "recalled": m.recalled,
+            "mean_seconds": m.mean_seconds,
+            "over_time": m.over_time,
+        }
 
 
 def _figures(f: Figures) -> Row:
@@ -147,6 +196,8 @@ def _figures(f: Figures) -> Row:
         "key_points_marked": f.key_points_marked,
         "key_points_missed": f.key_points_missed,
         "slow_correct": f.slow_correct,
+        "follow_ups": f.follow_ups,
+        "follow_ups_missed": f.follow_ups_missed,
     }
     for period in PERIODS:
         if period not in f.retention:
@@ -165,6 +216,7 @@ def _figures(f: Figures) -> Row:
             "weakness_surprise": w.surprise,
             "weakness_never_seen": w.never_seen,
             "weakness_missed_key_points": w.missed_key_points,
+            "weakness_missed": w.missed,
         }
     return row
 

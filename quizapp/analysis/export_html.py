@@ -11,8 +11,8 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 
 from quizapp.analysis import svg_charts
-from quizapp.analysis.model import PERIODS, Calibration, Figures, QuestionRow, Report, TopicRow
-from quizapp.analysis.numbers import decimal, percent, retention_cell, score
+from quizapp.analysis.model import MOCKS_LISTED, PERIODS, Calibration, Figures, QuestionRow, Report, TopicRow
+from quizapp.analysis.numbers import decimal, interval, missed_of, mocks_listed, percent, retention_cell, score
 from quizapp.east_asian import is_wide
 from quizapp.mathtext import render_plain_math
 
@@ -180,7 +180,8 @@ def _topic_cells(row: TopicRow, scale: float) -> list[str]:
         percent(w.wilson_low if w else None),
         percent(w.surprise if w else None),
         percent(w.never_seen if w else None),
-        percent(w.missed_key_points if w else None),
+        percent(w.missed if w else None),
+        missed_of(f.follow_ups_missed, f.follow_ups),
     ]
 
 
@@ -198,7 +199,8 @@ def _weakest_topics(report: Report) -> str:
         ("Pass rate low (Wilson)", "num"),
         ("Surprise", "num"),
         ("Never seen", "num"),
-        ("Missed key points", "num"),
+        ("Missed key points and follow-ups", "num"),
+        ("Follow-ups missed", "num"),
     ]
     rows = [_topic_cells(row, scale) for row in report.weakest_topics]
     return _section("Weakest topics", "topics", _table(headers, rows), formula)
@@ -320,6 +322,56 @@ def _calibration(report: Report) -> str:
     return _section("Calibration", "calibration", *parts)
 
 
+def _confidence(report: Report) -> str:
+    days = report.filters.window_days
+    note = (
+        f'<p class="muted">Answers of the last {days} days given after saying sure, unsure or guess: reviews and'
+        " practice answers (drills, mock interviews) together. Right is Hard, Good or Easy; the interval is the 95%"
+        " Wilson interval of the share right.</p>"
+    )
+    if not any(c.answers for c in report.confidence):
+        return _section("Confidence before the reveal", "confidence", note, '<p class="muted">None said yet.</p>')
+    headers = [("Said", ""), ("Answers", "num"), ("Right", "num"), ("Share right", "num"), ("95% interval", "num")]
+    rows = [
+        [c.level, str(c.answers), str(c.right), percent(c.rate), interval(c.low, c.high) if c.answers else "—"]
+        for c in report.confidence
+    ]
+    readings = "<ul>" + "".join(f"<li>{html.escape(c.reading)}</li>" for c in report.confidence) + "</ul>"
+    return _section("Confidence before the reveal", "confidence", note, _table(headers, rows), readings)
+
+
+def _mocks(report: Report) -> str:
+    if not report.mocks:
+        return _section("Mock interviews", "mocks", '<p class="muted">No mock interview yet.</p>')
+    shown = report.mocks[:MOCKS_LISTED]
+    note = (
+        f'<p class="muted">{mocks_listed(len(report.mocks))}, over every deck and topic; started at local time.'
+        " A follow-up rated Again is missed; over the countdown: answers that took longer than it.</p>"
+    )
+    headers = [
+        ("Started", "nowrap"),
+        ("Questions", "num"),
+        ("Follow-ups", "num"),
+        ("Key points covered", "num"),
+        ("Follow-ups missed", "num"),
+        ("Seconds per answer", "num"),
+        ("Over the countdown", "num"),
+    ]
+    rows = [
+        [
+            f"{m.started_at:%Y-%m-%d %H:%M}",
+            str(m.questions),
+            str(m.follow_ups),
+            f"{percent(m.covered)} ({m.recalled}/{m.key_points})" if m.key_points else "—",
+            missed_of(m.follow_ups_missed, m.follow_ups),
+            f"{m.mean_seconds:.0f}",
+            f"{m.over_time} of {m.questions + m.follow_ups} (&gt; {m.seconds_per_question} s)",
+        ]
+        for m in shown
+    ]
+    return _section("Mock interviews", "mocks", note, _table(headers, rows))
+
+
 def _decks(report: Report) -> str:
     headers = [("Deck", "text"), ("Cards", "num"), ("Reviews", "num"), ("Again (window)", "num"), ("Weakness", "num")]
 
@@ -336,8 +388,11 @@ def _body(report: Report) -> str:
         said = any("no reviews" in note.lower() for note in report.notes)
         empty = "" if said else '<p class="note">No reviews yet: answer some cards, and this report fills in.</p>'
 
+        if report.practiced:  # a mock's answers may be practice only
+            parts = (*parts, _confidence, _mocks)
         return _header(report) + empty + "".join(part(report) for part in parts)
-    parts = (_summary, _weakest_topics, _weakest_questions, _key_points, _leeches, _trend, _calibration, _decks)
+    parts = (_summary, _weakest_topics, _weakest_questions, _key_points, _leeches, _trend, _calibration, _confidence,
+             _mocks, _decks)  # fmt: skip
     return _header(report) + "".join(part(report) for part in parts)
 
 

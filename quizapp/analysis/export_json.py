@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from quizapp.analysis.model import Figures, PassFail, Report, TrueRetention
+from quizapp.analysis.model import ConfidenceRow, Figures, MockRow, PassFail, Report, TrueRetention
 
 FORMAT = "quizapp-report"
 VERSION = 1
@@ -28,6 +28,8 @@ COMPUTED: dict[type, tuple[str, ...]] = {
     PassFail: ("count", "rate"),
     TrueRetention: ("total",),
     Figures: ("again_rate",),
+    ConfidenceRow: ("rate",),
+    MockRow: ("covered",),
     Report: ("empty",),
 }
 """Properties exported beside the fields, by class."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, timedelta
 
 from quizapp.analysis.model import (
+    MOCKS_LISTED,
     PERIODS,
     Calibration,
     PassFail,
@@ -19,7 +20,7 @@ from quizapp.analysis.model import (
     Report,
     TopicRow,
 )
-from quizapp.analysis.numbers import decimal, percent, retention_cell, score
+from quizapp.analysis.numbers import decimal, interval, missed_of, mocks_listed, percent, retention_cell, score
 
 TEXT_COLUMNS = 80
 """Display columns a prompt or key point is shortened to in a table cell."""
@@ -115,6 +116,8 @@ def to_markdown(report: Report) -> str:
             _trend(report),
             _calibration(report),
         ]
+    if not report.empty or report.practiced:
+        sections += [_confidence(report), _mocks(report)]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
 
 
@@ -180,6 +183,7 @@ def _topic_cells(rank: str, row: TopicRow) -> tuple[str, ...]:
         _share(f.window_again, f.window_reviews),
         f"{f.never_seen}/{f.cards}",
         _share(f.key_points_missed, f.key_points_marked),
+        missed_of(f.follow_ups_missed, f.follow_ups),
         percent(f.mean_retrievability),
         str(f.due_next_7_days),
     )
@@ -200,6 +204,7 @@ def _weakest_topics(report: Report) -> list[str]:
         f"Again ({f.window_days}d)",
         "Never seen",
         "Key points missed",
+        "Follow-ups missed",
         "Mean recall now",
         "Due in 7d",
     )
@@ -207,10 +212,11 @@ def _weakest_topics(report: Report) -> list[str]:
         "## Weakest topics",
         "",
         f"Weakest first. Level is the depth of the topic's path; a topic needs {f.min_reviews_topic} reviews to be"
-        " ranked (`not enough data` below the ranked ones).",
+        " ranked (`not enough data` below the ranked ones). Follow-ups missed: mock interview follow-ups rated"
+        " Again of those asked, counted for the topic of the question that started them.",
         "",
     ]
-    lines += markdown_table(header, ranked + unranked, "rlrrrrrrrr") if ranked or unranked else ["No topics."]
+    lines += markdown_table(header, ranked + unranked, "rlrrrrrrrrr") if ranked or unranked else ["No topics."]
     if untouched:
         shown = ", ".join(escape(name) for name in untouched[:12]) + (", …" if len(untouched) > 12 else "")
         lines += ["", f"Not reviewed yet ({len(untouched)} topics): {shown}"]
@@ -335,3 +341,51 @@ def _calibration_line(c: Calibration) -> str:
         return "No reviews to check the predictions against."
     measures = f"log loss {decimal(c.log_loss)} · RMSE(bins) {decimal(c.rmse_bins)} · AUC {decimal(c.auc)}"
     return f"{c.reviews} reviews · {measures}"
+
+
+def _confidence(report: Report) -> list[str]:
+    days = report.filters.window_days
+    lines = [
+        "## Confidence before the reveal",
+        "",
+        f"Answers of the last {days} days given after saying sure, unsure or guess: reviews and practice answers"
+        " (drills, mock interviews) together. Right is Hard, Good or Easy; the interval is the 95% Wilson"
+        " interval of the share right.",
+        "",
+    ]
+    if not any(c.answers for c in report.confidence):
+        return [*lines, f"No answer of the last {days} days came with a confidence said before the reveal."]
+    rows = [
+        (c.level, str(c.answers), str(c.right), percent(c.rate), interval(c.low, c.high) if c.answers else "—")
+        for c in report.confidence
+    ]
+    header = ("Said", "Answers", "Right", "Share right", "95% interval")
+    return [*lines, *markdown_table(header, rows, "lrrrr"), "", *(f"- {escape(c.reading)}" for c in report.confidence)]
+
+
+def _mocks(report: Report) -> list[str]:
+    if not report.mocks:
+        return ["## Mock interviews", "", "No mock interview yet."]
+    shown = report.mocks[:MOCKS_LISTED]
+    rows = [
+        (
+            f"{m.started_at:%Y-%m-%d %H:%M}",
+            str(m.questions),
+            str(m.follow_ups),
+            _share(m.recalled, m.key_points),
+            missed_of(m.follow_ups_missed, m.follow_ups),
+            f"{m.mean_seconds:.0f}",
+            f"{m.over_time} of {m.questions + m.follow_ups} (> {m.seconds_per_question} s)",
+        )
+        for m in shown
+    ]
+    header = ("Started", "Questions", "Follow-ups", "Key points covered", "Follow-ups missed", "Seconds per answer",
+              "Over the countdown")  # fmt: skip
+    return [
+        "## Mock interviews",
+        "",
+        f"{mocks_listed(len(report.mocks))}, over every deck and topic; started at local time. A follow-up rated"
+        " Again is missed; over the countdown: answers that took longer than it.",
+        "",
+        *markdown_table(header, rows, "lrrrrrr"),
+    ]

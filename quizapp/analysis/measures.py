@@ -17,9 +17,10 @@ WEAKNESS_FORMULA = (
     "card's previous one: L is the lower bound of the 95% Wilson interval of the pass rate (few answers, wide "
     "interval, low bound: a small topic is not ranked on luck), S = max(0, (E − P) / n) is how far passes P fell "
     "short of E, the sum of the recall FSRS predicted for each answer (failing more than predicted is a weakness "
-    "the schedule alone will not fix), C is the share of cards never seen and K the share of marked key points "
-    "missed. Higher is weaker; fewer than {min_topic} such answers for a topic ({min_question} for a question) is "
-    "not enough data."
+    "the schedule alone will not fix), C is the share of cards never seen and K the share of key points and mock "
+    "follow-ups missed: (key points missed + follow-ups missed) / (key points marked + follow-ups asked), a "
+    "follow-up of a mock interview counting for the question that started its chain. Higher is weaker; fewer "
+    "than {min_topic} such answers for a topic ({min_question} for a question) is not enough data."
 )
 
 
@@ -33,22 +34,36 @@ def wilson_low(successes: float, n: float, z: float = Z_95) -> float:
     return max(0.0, (centre - spread) / (1 + z * z / n))
 
 
+def wilson_high(successes: float, n: float, z: float = Z_95) -> float:
+    """Upper bound of the Wilson score interval of successes/n (1 without trials): the lower bound of the
+    failures, mirrored."""
+    return 1.0 - wilson_low(n - successes, n, z)
+
+
+def missed_share(points_marked: float, points_missed: float, follow_ups: float, follow_ups_missed: float) -> float:
+    """K of the weakness score: what was missed of the key points marked and the follow-ups asked (0 without any)."""
+    asked = points_marked + follow_ups
+    return (points_missed + follow_ups_missed) / asked if asked else 0.0
+
+
 def weakness(
     passed: float,
     failed: float,
     expected: float,
     never_seen_share: float,
     missed_key_point_share: float,
+    missed: float,
     min_reviews: int,
 ) -> Weakness | None:
-    """The weakness of a group of cards (`WEAKNESS_FORMULA`), or None below `min_reviews` answers."""
+    """The weakness of a group of cards (`WEAKNESS_FORMULA`, `missed` its K), or None below `min_reviews` answers;
+    `missed_key_point_share` is only reported beside it."""
     n = passed + failed
     if n < min_reviews or n <= 0:
         return None
     low = wilson_low(passed, n)
     surprise = max(0.0, (expected - passed) / n)
-    score = (1 - low) + 2 * surprise + 0.5 * never_seen_share + 0.5 * missed_key_point_share
-    return Weakness(round(score, 6), low, surprise, never_seen_share, missed_key_point_share)
+    score = (1 - low) + 2 * surprise + 0.5 * never_seen_share + 0.5 * missed
+    return Weakness(round(score, 6), low, surprise, never_seen_share, missed_key_point_share, missed)
 
 
 def rmse_bins(groups: Iterable[tuple[float, float, float]]) -> float | None:

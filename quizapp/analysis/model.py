@@ -54,7 +54,8 @@ class Weakness:
     wilson_low: float  # lower bound of the 95% Wilson interval of the pass rate
     surprise: float  # (expected passes − observed passes) / reviews, ≥ 0: failing more than FSRS predicted
     never_seen: float  # share of cards never reviewed
-    missed_key_points: float  # share of marked key points not recalled
+    missed_key_points: float  # share of marked key points not recalled (shown beside K, which adds follow-ups)
+    missed: float = 0.0  # K: share of marked key points and mock follow-ups missed (follow-ups: `Figures.follow_ups`)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Figures:
     key_points_missed: int
     slow_correct: int  # passes in the window that took far longer than the topic's median answer
     weakness: Weakness | None  # None: not enough data
+    # mock follow-ups asked and missed (rated Again), filed under the question that started their chain
+    follow_ups: int = 0
+    follow_ups_missed: int = 0
 
     @property
     def again_rate(self) -> float | None:
@@ -202,6 +206,52 @@ class Calibration:
     bins: tuple[CalibrationBin, ...]
 
 
+MOCKS_LISTED = 10
+"""The newest mocks the views list (the JSON export has them all)."""
+
+CONFIDENCE_LEVELS = {1: "sure", 2: "unsure", 3: "guess"}
+"""`review.confidence` and `practice_answer.confidence` by name (`quizapp.scheduling.Confidence`)."""
+
+
+@dataclass(frozen=True)
+class ConfidenceRow:
+    """The answers given after saying how sure the candidate was, and how many were right (Hard, Good or Easy):
+    knowing what you don't know is what an interviewer probes."""
+
+    level: str  # CONFIDENCE_LEVELS
+    answers: int
+    right: int
+    low: float  # the 95% Wilson interval of the share right (0 to 1 without answers)
+    high: float
+    reading: str  # one factual line, such as "sure: right 92% of 48 — sure but wrong 4 times"
+
+    @property
+    def rate(self) -> float | None:
+        return self.right / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class MockRow:
+    """A mock interview summed up as its scorecard (`quizapp.mock.Scorecard`) sums it up."""
+
+    mock_id: int
+    started_at: datetime  # in the report's time zone
+    minutes: int
+    seconds_per_question: int  # the countdown of each answer
+    topic: str | None  # the topic it was drawn from; None: every deck
+    questions: int  # main questions asked
+    follow_ups: int
+    follow_ups_missed: int  # rated Again
+    key_points: int  # of the questions asked
+    recalled: int
+    mean_seconds: float  # per answer, follow-ups included
+    over_time: int  # answers longer than the countdown
+
+    @property
+    def covered(self) -> float | None:
+        return self.recalled / self.key_points if self.key_points else None
+
+
 @dataclass(frozen=True)
 class Summary:
     """The headline numbers."""
@@ -225,7 +275,7 @@ class Filters:
     deck: str | None = None
     topic: str | None = None
     since: date | None = None  # the trend (days, weeks, heatmap) starts here; the other figures cover all history
-    window_days: int = 30
+    window_days: int = 30  # the again-rate, slow passes and confidence cover the last this many study days
     leech_threshold: int = 8
     min_reviews_topic: int = 10
     min_reviews_question: int = 3
@@ -252,8 +302,15 @@ class Report:
     weeks: tuple[WeekRow, ...]  # the last 12 weeks, oldest first
     forecast: tuple[ForecastDay, ...]  # the next 30 study days, today first (today: due now)
     calibration: tuple[Calibration, ...]  # "all" first, then each top-level topic
+    confidence: tuple[ConfidenceRow, ...] = ()  # sure, unsure, guess: answers of the window, reviews and practice
+    mocks: tuple[MockRow, ...] = ()  # every mock with an answer, newest first; the views list the 10 newest
     notes: tuple[str, ...] = field(default=())  # e.g. "no reviews yet"
 
     @property
     def empty(self) -> bool:
         return self.summary.reviews == 0
+
+    @property
+    def practiced(self) -> bool:
+        """A confidence said or a mock run: worth showing even without reviews (mock answers may be practice)."""
+        return bool(self.mocks) or any(c.answers for c in self.confidence)

@@ -75,7 +75,24 @@ _EVIDENCE = (
     " total(t.mature_failed) AS mature_failed, total(t.expected) AS expected"
     f" FROM card c LEFT JOIN card_tally t ON t.card_id = c.id WHERE {FILTER} GROUP BY c.deck_id, c.question_id"
 )
-# measures.weakness in SQL, over the evidence `s` of a question and its key points `k`
+FOLLOW_UPS = (
+    "WITH RECURSIVE up(id, at, depth) AS (SELECT id, id, 0 FROM mock_question WHERE parent IS NOT NULL"
+    " UNION ALL SELECT up.id, p.id, up.depth + 1 FROM up JOIN mock_question m ON m.id = up.at"
+    " JOIN mock_question p ON p.id = m.parent AND p.mock_id = m.mock_id AND p.position < m.position)"
+    " SELECT c.deck_id AS deck_id, c.question_id AS question_id, c.topic AS topic, count(*) AS asked,"
+    " sum(f.rating = 1) AS missed FROM (SELECT id, at, max(depth) FROM up GROUP BY id) chain"
+    " JOIN mock_question f ON f.id = chain.id JOIN mock_question opener ON opener.id = chain.at"
+    f" JOIN card c ON c.id = opener.card_id WHERE {FILTER} GROUP BY c.deck_id, c.question_id, c.topic"
+)
+"""Mock follow-ups asked and missed (rated Again), filed under the question that started their chain and its
+topic and deck now, whatever card a follow-up linked to: a missed follow-up is a gap in that question. `up` pairs
+each follow-up with every question above it (`at`), the first one deepest; a parent counts only if asked before
+it in the same mock, as `quizapp.mock.scorecard` walks a chain."""
+_FOLLOW_UPS_PER_QUESTION = (
+    f"SELECT deck_id, question_id, sum(asked) AS asked, sum(missed) AS missed FROM ({FOLLOW_UPS})"
+    " GROUP BY deck_id, question_id"
+)
+# measures.weakness in SQL, over the evidence `s` of a question, its key points `k` and its follow-ups `f`
 _N = "(s.young_passed + s.young_failed + s.mature_passed + s.mature_failed)"
 _PASSED = "(s.young_passed + s.mature_passed)"
 _P = f"({_PASSED} / {_N})"
@@ -85,16 +102,19 @@ _WILSON_LOW = (
 )
 _WEAKNESS = (
     f"(1 - {_WILSON_LOW}) + 2 * max(0.0, (s.expected - {_PASSED}) / {_N})"
-    " + 0.5 * s.never_seen / max(s.cards, 1) + 0.5 * coalesce(1.0 * k.missed / k.marked, 0)"
+    " + 0.5 * s.never_seen / max(s.cards, 1) + 0.5 * coalesce((coalesce(k.missed, 0) + coalesce(f.missed, 0))"
+    " / nullif(1.0 * coalesce(k.marked, 0) + coalesce(f.asked, 0), 0), 0)"
 )
 WEAKEST_QUESTIONS = (
     "SELECT s.deck_id AS deck_id, s.question_id AS question_id, coalesce(k.marked, 0) AS marked,"
-    f" coalesce(k.missed, 0) AS missed, {_WEAKNESS} AS score FROM ({_EVIDENCE}) s"
+    " coalesce(k.missed, 0) AS missed, coalesce(f.asked, 0) AS follow_ups, coalesce(f.missed, 0) AS follow_ups_missed,"
+    f" {_WEAKNESS} AS score FROM ({_EVIDENCE}) s"
     f" LEFT JOIN ({_KEY_POINTS_PER_QUESTION}) k ON k.deck_id = s.deck_id AND k.question_id = s.question_id"
+    f" LEFT JOIN ({_FOLLOW_UPS_PER_QUESTION}) f ON f.deck_id = s.deck_id AND f.question_id = s.question_id"
     f" WHERE {_N} >= :min_reviews ORDER BY score DESC, s.deck_id, s.question_id LIMIT :limit"
 )
 """The questions with enough answers after a study day, weakest first (the formula of `measures.weakness`),
-with their key points marked and missed."""
+with their key points marked and missed and their mock follow-ups asked and missed."""
 LATEST_ANSWER = (
     "SELECT r.rating AS rating, r.reviewed_at AS reviewed_at FROM review r JOIN card c ON c.id = r.card_id"
     " WHERE c.deck_id = :question_deck AND c.question_id = :question_id ORDER BY r.id DESC LIMIT 1"
@@ -214,6 +234,29 @@ OVERDUE = (
 )
 """Review cards due before today and still not answered: the days since were not done."""
 CALIBRATION = "SELECT * FROM calibration_tally"
+CONFIDENCE = (
+    "SELECT confidence, count(*) AS answers, sum(rating > 1) AS passed FROM ("
+    "SELECT r.confidence AS confidence, r.rating AS rating FROM review r CROSS JOIN card c ON c.id = r.card_id"
+    " WHERE r.id >= (SELECT min(w.id + 0) FROM review w WHERE w.reviewed_at >= :window_start)"
+    f" AND +r.reviewed_at >= :window_start AND r.study_day >= :first_window AND r.confidence IS NOT NULL AND {FILTER}"
+    " UNION ALL SELECT p.confidence, p.rating FROM practice_answer p CROSS JOIN card c ON c.id = p.card_id"
+    " WHERE p.answered_at >= :window_start AND p.study_day >= :first_window AND p.confidence IS NOT NULL"
+    f" AND {FILTER}) GROUP BY confidence"
+)
+"""Answers of the window (as SUM_WINDOW counts them) given after saying how sure, by what was said: reviews and
+practice answers alike. `review.confidence` has no index: the reviews are read from the window's first one on,
+in rowid order (answers are appended), which reads the window's share of the table, not all of it; `+ 0` and `+`
+keep SQLite from finding that first one by a scan in rowid order, and from reading the window through the index."""
+MOCKS = (
+    "SELECT m.id AS mock_id, m.started_at AS started_at, m.minutes AS minutes,"
+    " m.seconds_per_question AS seconds_per_question, m.topic AS topic, sum(q.parent IS NULL) AS questions,"
+    " sum(q.parent IS NOT NULL) AS follow_ups, sum(q.parent IS NOT NULL AND q.rating = 1) AS follow_ups_missed,"
+    " sum(q.key_points) AS key_points, sum(q.recalled) AS recalled, avg(q.seconds) AS mean_seconds,"
+    " sum(q.seconds > m.seconds_per_question) AS over_time"
+    " FROM mock m JOIN mock_question q ON q.mock_id = m.id GROUP BY m.id ORDER BY m.id DESC"
+)
+"""Every mock with an answer, newest first, summed as `quizapp.mock.Scorecard` sums one: a follow-up is a question
+with a parent, missed when rated Again; over time is longer than the mock's countdown."""
 FIT_IN_USE = (
     "SELECT fitted_at, train_reviews, test_reviews, log_loss_before, log_loss_after FROM parameter_fit"
     " WHERE kept = 1 ORDER BY id DESC LIMIT 1"

@@ -57,6 +57,8 @@ class SyncReport:
 
     deck_ids: list[str] = field(default_factory=list)
     problems: list[DeckProblem] = field(default_factory=list)
+    # decks whose file now has problems (`skip_invalid`): their last good version stays in the database, reviewable
+    kept_ids: list[str] = field(default_factory=list)
     files_skipped: int = 0
     files_loaded: int = 0
     added: int = 0
@@ -403,6 +405,11 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
     report.problems = problems
     report.files_loaded = len(prepared)
     report.deck_ids = [*(deck_id for deck_id, _ in unchanged), *(d.deck_id for d in prepared)]
+    broken = {str(p.path.resolve()) for p in problems}
+    synced = set(report.deck_ids)
+    report.kept_ids = sorted(
+        {k.deck_id for path, k in known.items() if path in broken and k.stamp and k.deck_id not in synced}
+    )
     loaded_ids = {d.deck_id for d in prepared}
     vanished = [d for d in _vanished(known, folders, {str(p) for p in files}) if d not in loaded_ids]
     if prepared or vanished or restat:

@@ -25,7 +25,7 @@ class QuizApp(App[int]):
     TITLE = "quizapp"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark,f1", "help", "Help", show=False),  # not priority: `?` typed in an Input stays a `?`
+        Binding("question_mark,f1", "help", "Help", show=False, priority=True),  # over dialogs and tables too
     ]
 
     def __init__(
@@ -51,9 +51,11 @@ class QuizApp(App[int]):
             self.sub_title = "read-only"
             notice = f"Answers are not saved: {self.library.db.read_only}."
             self.notify(notice, title="Read-only", severity="warning", timeout=30, markup=False)
-        for problem in self.library.problems[:5]:
-            self.notify(str(problem), title="Deck skipped", severity="error", timeout=15, markup=False)
         start = self.start
+        if self.library.problems and (start.deck or start.topic or start.mode != "review"):  # home lists them
+            count = len({p.path for p in self.library.problems})
+            notice = f"{count} deck file(s) have errors; their decks' last good version is reviewed. Home lists them."
+            self.notify(notice, title="Deck errors", severity="warning", timeout=15, markup=False)
         if start.deck and start.deck not in {d.id for d in self.library.decks}:
             self.notify(f"no deck {start.deck!r}", severity="error", markup=False)
         elif start.mode == "mock":
@@ -92,8 +94,11 @@ class QuizApp(App[int]):
         self.scheduler_thread.close()
 
     def action_help(self) -> None:
-        """The keys of the screen in front; on the help screen itself, `?` closes it instead."""
-        if not isinstance(self.screen, HelpScreen):
+        """The keys of the screen in front, or, pressed again, back to it. (Textual leaves a `?` typed in an
+        Input to the Input, priority or not.)"""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
             self.push_screen(HelpScreen(self.screen))
 
     def on_mock_wanted(self, message: MockWanted) -> None:

@@ -5,9 +5,14 @@ Kept free of Textual so it can be tested (and reused by reports) on its own.
 
 from __future__ import annotations
 
+import io
 import re
 from functools import cache
 from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console
+from rich.text import Text
 
 from quizapp.decks import cloze
 from quizapp.decks.questions import StoredChoice, StoredCloze, StoredOpen, StoredQuestion
@@ -211,3 +216,22 @@ def leech_notice(lapses: int, suspended: bool) -> str:
 
 def _lapses(count: int) -> str:
     return f"{count} lapse" if count == 1 else f"{count} lapses"
+
+
+def description(text: str) -> str:
+    """A deck's description as Markdown (its notation with the math in Unicode), for the deck's info view."""
+    return _markdown(text or "*No description.*")
+
+
+def description_lines(text: str, width: int, lines: int = 2) -> str:
+    """A deck's description on home: its words, math in Unicode, cut to `lines` lines of `width` cells with
+    "…" when it goes on (the info view, i, shows it whole)."""
+    wrapped = Text(" ".join(render_plain_math(text).split())).wrap(_CONSOLE, width)
+    if len(wrapped) <= lines:
+        return "\n".join(line.plain for line in wrapped)
+    last = wrapped[lines - 1].plain.rstrip()
+    shown = [line.plain.rstrip() for line in wrapped[: lines - 1]]
+    return "\n".join([*shown, set_cell_size(last, min(cell_len(last), width - 1)).rstrip() + "…"])
+
+
+_CONSOLE = Console(file=io.StringIO(), width=200)  # only measures: wraps the home screen's description

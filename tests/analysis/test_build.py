@@ -142,6 +142,7 @@ def test_weakness_follows_its_formula_from_the_raw_log(history: tuple[Database, 
             f.expected_passes,
             f.never_seen / f.cards,
             f.key_points_missed / f.key_points_marked if f.key_points_marked else 0.0,
+            measures.missed_share(f.key_points_marked, f.key_points_missed, f.follow_ups, f.follow_ups_missed),
             1,
         )
         assert f.weakness == again

@@ -61,13 +61,13 @@ def test_weakest_topics_table_lines_up_with_cjk_and_lists_unranked_topics_last()
     start = text.index("|   # | Topic ")
     table = text[start:].split("\n\n")[0].splitlines()
     assert table == [
-        "|   # | Topic         | Level |        Weakness | True retention | Again (30d) | Never seen | Key points missed | Mean recall now | Due in 7d |",
-        "| --: | ------------- | ----: | --------------: | -------------: | ----------: | ---------: | ----------------: | --------------: | --------: |",
-        "|   1 | diffusion     |     1 |            0.61 |    62% (25/40) | 38% (15/40) |        1/4 |        30% (3/10) |             85% |         2 |",
-        "|   2 | diffusion/dit |     2 |            0.61 |    50% (10/20) | 50% (10/20) |        1/4 |        30% (3/10) |             85% |         2 |",
-        "|   3 | 多模态        |     1 |            0.12 |    93% (28/30) |   7% (2/30) |        1/4 |        30% (3/10) |             85% |         2 |",
-        "|   4 | 多模态/融合   |     2 |            0.12 |    93% (28/30) |   7% (2/30) |        1/4 |        30% (3/10) |             85% |         2 |",
-        "|   — | transformers  |     1 | not enough data |     100% (2/2) |    0% (0/2) |        1/4 |        30% (3/10) |             85% |         2 |",
+        "|   # | Topic         | Level |        Weakness | True retention | Again (30d) | Never seen | Key points missed | Follow-ups missed | Mean recall now | Due in 7d |",
+        "| --: | ------------- | ----: | --------------: | -------------: | ----------: | ---------: | ----------------: | ----------------: | --------------: | --------: |",
+        "|   1 | diffusion     |     1 |            0.61 |    62% (25/40) | 38% (15/40) |        1/4 |        30% (3/10) |                 — |             85% |         2 |",
+        "|   2 | diffusion/dit |     2 |            0.61 |    50% (10/20) | 50% (10/20) |        1/4 |        30% (3/10) |                 — |             85% |         2 |",
+        "|   3 | 多模态        |     1 |            0.12 |    93% (28/30) |   7% (2/30) |        1/4 |        30% (3/10) |                 — |             85% |         2 |",
+        "|   4 | 多模态/融合   |     2 |            0.12 |    93% (28/30) |   7% (2/30) |        1/4 |        30% (3/10) |                 — |             85% |         2 |",
+        "|   — | transformers  |     1 | not enough data |     100% (2/2) |    0% (0/2) |        1/4 |        30% (3/10) |                 — |             85% |         2 |",
     ]
     assert len({tuple(pipe_columns(line)) for line in table}) == 1
 

@@ -158,3 +158,27 @@ def test_mock_answers_are_practice_answers_when_they_do_not_count_as_reviews(
     second.finish(scheduler)
     earlier = scorecard(scheduler.db, second.mock_id).earlier
     assert [e.mock_id for e in earlier] == [run.mock_id] and earlier[0].mean_seconds == 10.0
+
+
+def test_a_follow_up_that_names_a_deck_question_is_asked_as_its_card(
+    db: Database, tmp_path: Path, clock: Clock
+) -> None:
+    folder = tmp_path / "linked"
+    folder.mkdir()
+    (folder / "linked.yaml").write_text(
+        "format: 1\ndeck: linked\nquestions:\n"
+        "  - id: parent\n    level: 4\n    prompt: Why adaLN-Zero?\n    answer: Identity at init.\n"
+        "    follow_ups:\n      - question: child\n        text: And the final layer?\n      - Plain one?\n"
+        "  - id: child\n    level: 1\n    type: choice\n    prompt: Final layer init?\n    choices: [zero, random]\n"
+        "    correct: 0\n",
+        encoding="utf-8",
+    )
+    sync_decks(db, [folder], clock())
+    scheduler = ReviewScheduler(db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=UTC)
+    run = MockRun.start(scheduler, MockSettings(), minutes=4, topic=None, seed=0)
+    first = run.next_item()
+    assert first is not None and first.card.uid == "linked/parent"
+    run.record(scheduler, first, Grade.Good, 60.0, "", AnswerMarks())
+    linked, plain = list(run.waiting)
+    assert linked.card.uid == "linked/child" and linked.follow_up is None and linked.parent is not None
+    assert plain.follow_up == "Plain one?" and plain.card.uid == "linked/parent"

@@ -296,7 +296,7 @@ def test_a_database_that_cannot_be_written_is_browsed_and_answers_say_they_are_n
     made_read_only.chmod(0o555 if read_only == "the folder" else 0o444)
     try:
         review = Review(imported, tmp_path / "home", prefix=modes_count)
-        review.wait_for("Review all")
+        review.wait_for("new cards left")
         review.wait_for("quizapp — read-only")  # the header, on the home screen
         review.wait_for("Answers are not saved: " + ("its folder" if read_only == "the folder" else "the file"))
         review.press("r")
@@ -323,7 +323,7 @@ def test_wal_files_a_read_only_session_left_do_not_block_answers_once_writable(
     assert shm.exists() and shm.stat().st_mode & 0o222 == 0  # what the read-only session left
     imported.chmod(0o644)
     review = Review(imported, tmp_path / "home", prefix=modes_count)
-    review.wait_for("Review all")
+    review.wait_for("new cards left")
     review.press("r")
     review.wait_for("show answer")
     review.press(" 3")

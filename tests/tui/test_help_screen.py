@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from quizapp.tui.app import QuizApp
+from quizapp.tui.screens.confirm import ConfirmScreen
 from quizapp.tui.screens.help import HelpScreen, KeyRow, key_rows
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
@@ -71,7 +72,7 @@ async def test_question_mark_on_home_lists_its_keys_and_the_apps(make_app: Calla
         assert isinstance(app.screen, HelpScreen)
         rows = help_rows(app)
     assert rows[0] == ("This screen",)
-    assert rows[1:3] == [("enter", "Review deck"), ("r", "Review all")]
+    assert rows[1:3] == [("enter", "Review the deck under the cursor"), ("r", "Review every deck")]
     assert ("o", "Settings") in rows
     home_rows = rows[: rows.index(("Everywhere",))]
     assert [(row.keys, row.description) for row in key_rows(HomeScreen.BINDINGS)] == home_rows[1:]  # added ones too
@@ -97,7 +98,7 @@ async def test_review_help_lists_the_hidden_keys(make_app: Callable[..., QuizApp
     assert ("q, esc", "Back") in rows
 
 
-@pytest.mark.parametrize("close", ["escape", "q", "question_mark"])
+@pytest.mark.parametrize("close", ["escape", "q", "question_mark", "f1"])
 async def test_help_closes_and_leaves_the_card_as_it_was(make_app: Callable[..., QuizApp], close: str) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -106,8 +107,6 @@ async def test_help_closes_and_leaves_the_card_as_it_was(make_app: Callable[...,
         assert isinstance(review, ReviewScreen)
         card, prompt = review.card, markdown_text(app, "#prompt")
         await pilot.press("f1")
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("f1")  # no help over the help
         assert [type(screen) for screen in app.screen_stack[-2:]] == [ReviewScreen, HelpScreen]
         await pilot.press(close)
         await settle(pilot)
@@ -116,6 +115,17 @@ async def test_help_closes_and_leaves_the_card_as_it_was(make_app: Callable[...,
         assert review.revealed
         assert markdown_text(app, "#prompt") == prompt
     assert reviews(app) == []
+
+
+async def test_question_mark_over_a_dialog_lists_its_keys(make_app: Callable[..., QuizApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "s")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("question_mark")
+        assert help_rows(app)[:3] == [("This screen",), ("y, enter", "Yes"), ("n, esc, q", "No")]
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
 
 
 async def test_question_mark_in_an_input_is_typed_and_f1_still_helps(make_app: Callable[..., QuizApp]) -> None:

@@ -92,3 +92,7 @@ def test_summary_of_what_the_sitting_changed(snap_compare, make_app: Callable[..
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_on_the_review_screen(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("r", "question_mark"))

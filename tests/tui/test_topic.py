@@ -84,5 +84,5 @@ def test_topic_option_on_the_command_line_reviews_only_that_topic(tmp_path: Path
     term.wait_for("Reviewed      3")
     assert answered(db) == IN_MATHS
     term.press("q")  # summary → home
-    term.wait_for("Review all")
+    term.wait_for("new cards left")
     assert answered(db) == IN_MATHS

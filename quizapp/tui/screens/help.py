@@ -64,7 +64,7 @@ def key_rows(bindings: Iterable[BindingType]) -> list[KeyRow]:
         first, last = run[0], run[-1]
         if len(run) == 1:
             keys = first.key_display or ", ".join(key_name(key) for key in first.key.split(","))
-            rows.append(KeyRow(keys, first.description or first.action))
+            rows.append(KeyRow(keys, first.tooltip or first.description or first.action))  # the footer's is short
         else:
             description = first.group.description if first.group else _without_key(first)
             rows.append(KeyRow(f"{key_name(first.key)}–{key_name(last.key)}", description))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from quizapp.tui.messages import HomeWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.changes import ChangesScreen
 from quizapp.tui.screens.confirm import ConfirmScreen
+from quizapp.tui.screens.deck_info import DeckInfoScreen
 from quizapp.tui.screens.summary import SummaryScreen
 
 T = TypeVar("T")
@@ -55,6 +57,8 @@ STATE_NAMES = {
     CardState.Review: "review",
     CardState.Relearning: "relearning",
 }
+MARKDOWN_ESCAPE = re.compile(r"\\(.)")  # a backslash escape of the card's Markdown, for the pinned question line
+PICK = Binding.Group("Pick a choice (question side) · tick a key point (answer side)")
 CONFIDENCE_KEYS = {"y": Confidence.Sure, "m": Confidence.Unsure, "n": Confidence.Guess}
 CONFIDENCE_NAMES = {Confidence.Sure: "sure", Confidence.Unsure: "unsure", Confidence.Guess: "guess"}
 
@@ -121,9 +125,13 @@ class ReviewScreen(Screen[None]):
         Binding("2", "grade(2)", "Hard", show=False),
         Binding("3", "grade(3)", "Good", show=False),
         Binding("4", "grade(4)", "Easy", show=False),
-        *(Binding(letter, f"pick({i})", f"Pick {letter}", show=False) for i, letter in enumerate(faces.LETTERS)),
+        *(
+            Binding(letter, f"pick({i})", f"Pick {letter}", show=False, group=PICK)
+            for i, letter in enumerate(faces.LETTERS)
+        ),
         Binding("u", "undo", "Undo"),
         Binding("w", "changes", "What changed since your last answer", show=False),
+        Binding("i", "deck_info", "The card's deck: description, notation, topics", show=False),
         Binding("s", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
         Binding("q,escape", "back", "Back"),
@@ -188,7 +196,7 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="key-points")
                 yield Markdown(id="extras")
         yield Static(id="grade-bar")
-        yield Footer()
+        yield Footer(show_command_palette=False, compact=True)  # ? lists every key
 
     def on_mount(self) -> None:
         heading = ("", "") if self.drill is not None else ("Review · ", "bold")
@@ -292,7 +300,7 @@ class ReviewScreen(Screen[None]):
         out_of_view = self.query_one("#card", VerticalScroll).scroll_y >= prompt.virtual_region.bottom
         line.display = card is not None and self.revealed and out_of_view
         if line.display and card is not None:
-            first = " ".join(prompt.source.split())
+            first = " ".join(MARKDOWN_ESCAPE.sub(r"\1", prompt.source).split())
             line.update(Content.styled(f"Q: {first}", "dim"))
 
     async def watch_card(self, card: StudyCard | None) -> None:
@@ -417,7 +425,7 @@ class ReviewScreen(Screen[None]):
         for key, level in CONFIDENCE_KEYS.items():
             style = "reverse bold" if level == self.confidence else "bold"
             parts += [(key, style), f" {CONFIDENCE_NAMES[level]} "]
-        return parts
+        return [*parts, "· ", ("?", "bold"), " keys"]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show and allow only the keys that make sense on this side of this card."""
@@ -652,6 +660,12 @@ class ReviewScreen(Screen[None]):
         before = self.scheduler.question_seen(card)
         lines = changed_lines(before, card.question) if before is not None else []
         self.app.push_screen(ChangesScreen(card.uid, lines))
+
+    def action_deck_info(self) -> None:
+        card = self.card
+        deck = next((d for d in self.library.decks if card is not None and d.id == card.deck_id), None)
+        if deck is not None:
+            self.app.push_screen(DeckInfoScreen(self.library, deck))
 
     def action_bury(self) -> None:
         self._hide("bury")

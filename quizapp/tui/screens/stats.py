@@ -22,13 +22,24 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
-from quizapp.analysis.model import PERIODS, DayRow, ForecastDay, KeyPointRow, LeechRow, Report, TopicRow, Weakness
-from quizapp.analysis.numbers import decimal, percent, retention_cell, score
+from quizapp.analysis.model import (
+    PERIODS,
+    DayRow,
+    ForecastDay,
+    KeyPointRow,
+    LeechRow,
+    MockRow,
+    Report,
+    TopicRow,
+    Weakness,
+)
+from quizapp.analysis.numbers import decimal, interval, missed_of, percent, retention_cell, score
 from quizapp.errors import QuizError
 from quizapp.library import Library
 from quizapp.mathtext import render_plain_math
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.hidden import bring_back, card_ids_of
+from quizapp.tui.messages import MockWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.review import ReviewScreen
 
@@ -44,6 +55,7 @@ WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PERIOD_NAMES = {"today": "Today", "7d": "7 days", "30d": "30 days", "365d": "365 days", "all": "All"}
 EMPTY_MESSAGE = "No reviews yet: answer some cards (r on the home screen), then come back here."
+MOCKS_SHOWN = 3
 
 
 def forecast_chart(forecast: Sequence[ForecastDay], height: int = FORECAST_HEIGHT) -> list[str]:
@@ -165,6 +177,8 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "review_topic", "Review topic", priority=True),
+        Binding("d", "drill_topic", "Drill topic"),
+        Binding("m", "mock_topic", "Mock on topic"),
         Binding("o", "sort_next", "Sort"),
         Binding("u", "unsuspend", "Unsuspend"),
         Binding("tab", "next_part", "Next part"),
@@ -199,6 +213,8 @@ class StatsScreen(Screen[None]):
             yield Static(id="stats-leeches-label", classes="stats-label stats-part")
             yield DataTable(id="leeches", cursor_type="row", zebra_stripes=True, classes="stats-part")
             yield Static(id="stats-calibration", classes="stats-part")
+            yield Static(id="stats-confidence", classes="stats-part")
+            yield Static(id="stats-mocks", classes="stats-part")
             yield Static(id="stats-notes")
         yield Footer()
 
@@ -265,6 +281,7 @@ class StatsScreen(Screen[None]):
         self._fill_key_points(report.weakest_key_points)
         self.fill_leeches()
         self.query_one("#stats-calibration", Static).update(self._calibration_table(report))
+        self._fill_practice(report)
         if not self.shown:  # the first time: ready for Enter on the weakest topic, else to scroll the page
             self.shown = True
             topics = self.query_one("#weak-topics", DataTable)
@@ -294,6 +311,34 @@ class StatsScreen(Screen[None]):
         heading = Text.assemble(("Calibration", "bold"), " · FSRS's predicted recall against yours")
         note = Text("Lower log loss and RMSE(bins), higher AUC: better predictions.", style="dim")
         return Group(heading, table, note, *calibration_chart(report))
+
+    def _fill_practice(self, report: Report) -> None:
+        """Confidence against outcome and the last mocks, each hidden until there is something to show."""
+        said = any(c.answers for c in report.confidence)
+        confidence = self.query_one("#stats-confidence", Static)
+        confidence.display = said
+        if said:
+            confidence.update(self._confidence_table(report))
+        mocks = self.query_one("#stats-mocks", Static)
+        mocks.display = bool(report.mocks)
+        if report.mocks:
+            heading = Text.assemble(("Mock interviews", "bold"), f" · the last {min(MOCKS_SHOWN, len(report.mocks))}")
+            mocks.update(Group(heading, *(Text(mock_line(m)) for m in report.mocks[:MOCKS_SHOWN])))
+
+    @staticmethod
+    def _confidence_table(report: Report) -> Group:
+        table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
+        table.add_column("Said")
+        for name in ("Answers", "Right", "Share right", "95% interval"):
+            table.add_column(name, justify="right")
+        for c in report.confidence:
+            span = interval(c.low, c.high) if c.answers else "—"
+            table.add_row(c.level, str(c.answers), str(c.right), percent(c.rate), span)
+        days = report.filters.window_days
+        heading = Text.assemble(("Confidence", "bold"), f" · said before the reveal, last {days} days")
+        readings = [Text(c.reading, style="dim") for c in report.confidence if c.answers]
+        note = Text("Reviews and practice answers; right: Hard, Good or Easy.", style="dim")
+        return Group(heading, table, *readings, note)
 
     def fill_topics(self) -> None:
         """The weakest topics in the chosen order, the cursor staying on its topic."""
@@ -432,6 +477,20 @@ class StatsScreen(Screen[None]):
         deck_ids = [deck.id for deck in self.library.decks]
         self.app.push_screen(ReviewScreen(self.library, self.scheduler_thread, deck_ids, "All decks", topic))
 
+    def action_drill_topic(self) -> None:
+        """Drill the topic under the cursor now: every card, the ones not due left on their schedule."""
+        topic = self.topic_under_cursor()
+        if topic is not None:
+            deck_ids = [deck.id for deck in self.library.decks]
+            drill = ReviewScreen(self.library, self.scheduler_thread, deck_ids, "All decks", topic, drill=True)
+            self.app.push_screen(drill)
+
+    def action_mock_topic(self) -> None:
+        """A mock interview on the topic under the cursor."""
+        topic = self.topic_under_cursor()
+        if topic is not None:
+            self.app.post_message(MockWanted(topic))
+
     def action_unsuspend(self) -> None:
         leech = self.leech_under_cursor()
         if leech is not None and leech.suspended:
@@ -463,6 +522,16 @@ class StatsScreen(Screen[None]):
 
 
 CHART_WIDTH = 20  # characters for 100% in the calibration chart
+
+
+def mock_line(m: MockRow) -> str:
+    """A mock on one line: when, what was asked, what was covered and missed, and the time taken."""
+    covered = f"{percent(m.covered)} ({m.recalled}/{m.key_points})" if m.key_points else "—"
+    return (
+        f"{m.started_at:%Y-%m-%d %H:%M}  {counted(m.questions, 'question')} + {counted(m.follow_ups, 'follow-up')}"
+        f" · key points {covered} · follow-ups missed {missed_of(m.follow_ups_missed, m.follow_ups)}"
+        f" · {m.mean_seconds:.0f} s an answer · {m.over_time} over {m.seconds_per_question} s"
+    )
 
 
 def calibration_chart(report: Report) -> list[Table]:
