@@ -35,13 +35,13 @@ FORMULAS = [
     (
         r"\tilde\mu_t = \frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0"
         r" + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t",
-        "μ̃ₜ = (√ᾱₜ₋₁ βₜ)/(1−ᾱₜ) x₀ + √αₜ(1−ᾱₜ₋₁)/(1−ᾱₜ) xₜ",
+        "μ̃ₜ = ((√ᾱₜ₋₁ βₜ)/(1−ᾱₜ))x₀ + ((√αₜ (1−ᾱₜ₋₁))/(1−ᾱₜ))xₜ",
     ),
     # Classifier-free guidance.
     (
         r"\hat\epsilon = \epsilon_\theta(x_t,\varnothing)"
         r" + w(\epsilon_\theta(x_t,c)-\epsilon_\theta(x_t,\varnothing))",
-        "ε̂ = ε_θ(xₜ,∅) + w(ε_θ(xₜ,c)−ε_θ(xₜ,∅))",
+        "ε̂ = ε_θ(x_t,∅) + w(ε_θ(x_t,c)−ε_θ(x_t,∅))",
     ),
     # Attention.
     (r"\mathrm{softmax}(QK^\top/\sqrt{d_k})V", "softmax(QKᵀ/√dₖ)V"),
@@ -49,7 +49,7 @@ FORMULAS = [
     (
         r"\mathcal{L} = -\log \frac{\exp(q \cdot k_+ / \tau)}"
         r"{\sum_{i=0}^{K} \exp(q \cdot k_i / \tau)}",
-        "ℒ = −log exp(q·k₊/τ)/(∑ᵢ₌₀ᴷ exp(q·kᵢ/τ))",
+        "ℒ = −log(exp(q·k_+/τ)/(∑_(i=0)^K exp(q·k_i/τ)))",
     ),
     # KV-cache size.
     (
@@ -57,24 +57,127 @@ FORMULAS = [
         "2 · L · hₖᵥ · dₕ · n · b",
     ),
     (r"\|x\|_2^2", "‖x‖₂²"),
-    (r"\sigma(x) = \frac{1}{1+e^{-x}}", "σ(x) = 1/(1+e⁻ˣ)"),
-    (r"\frac{e^{z_i}}{\sum_j e^{z_j}}", "e^(zᵢ)/(∑ⱼ e^(zⱼ))"),
+    (r"\sigma(x) = \frac{1}{1+e^{-x}}", "σ(x) = 1/(1+e^(−x))"),
+    (r"\frac{e^{z_i}}{\sum_j e^{z_j}}", "e^(z_i)/(∑_j e^(z_j))"),
     (r"\nabla_\theta \log p_\theta(x)", "∇_θ log p_θ(x)"),
-    (r"p_\theta(x_{t-1}|x_t)", "p_θ(xₜ₋₁|xₜ)"),
+    (r"p_\theta(x_{t-1}|x_t)", "p_θ(x_(t−1)|x_t)"),
     (r"D_{\mathrm{KL}}(q\|p)", "D_(KL)(q‖p)"),
     (
         r"\mathbb{E}_{q}\left[\log\frac{p(x)}{q(x)}\right]",
-        "𝔼_q[log p(x)/q(x)]",
+        "𝔼_q[log((p(x))/(q(x)))]",
     ),
     (r"\epsilon \sim \mathcal{N}(0, I)", "ε ∼ 𝒩(0, I)"),
     (r"x \in \mathbb{R}^{n \times d}", "x ∈ ℝ^(n×d)"),
-    (r"\frac{\partial}{\partial x} f(x)", "∂/∂x f(x)"),
+    (r"\frac{\partial}{\partial x} f(x)", "(∂/∂x) f(x)"),
 ]
 
 
 @pytest.mark.parametrize(("src", "expected"), FORMULAS)
 def test_formulas(src: str, expected: str) -> None:
     assert latex_to_unicode(src) == expected
+
+
+# ---------------------------------------------------------------------------
+# Reading rules: what a reader could take for another formula.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        # a/b only when both parts are one token and no factor touches it
+        (r"\frac{a}{b}", "a/b"),
+        (r"x = \frac{a}{b} + c", "x = a/b + c"),
+        (r"\frac{a+b}{c+d}", "(a+b)/(c+d)"),
+        (r"\frac{1}{2\sigma}", "1/(2σ)"),
+        (r"\frac{HW}{512^2}", "(HW)/512²"),
+        (r"\frac{p(x)}{q(x)}", "(p(x))/(q(x))"),  # p(x) may be a product
+        (r"\frac{\exp(x)}{Z}", "exp(x)/Z"),  # a named function's call is one token
+        (r"\frac{\partial L}{\partial W}", "∂L/∂W"),
+        (r"\frac{dx_t}{dt}", "dxₜ/dt"),
+        (r"\frac{1}{\sqrt{1-\bar\alpha_t}}", "1/√(1−ᾱₜ)"),
+        (r"\frac{\|x\|^2}{t^2}", "‖x‖²/t²"),
+        (r"\log\frac{a}{b}", "log(a/b)"),
+        (r"\log \frac{a}{b}", "log(a/b)"),
+        (r"\frac{1}{N}\sum_i x_i", "(1/N)∑ᵢ xᵢ"),
+        (r"\frac{1}{2}g(t)^2", "(1/2)g(t)²"),
+        (r"\frac{\alpha}{r}BA", "(α/r)BA"),
+        (r"2\frac{a}{b}", "2(a/b)"),
+        (r"\sum_i \frac{a_i}{b}", "∑ᵢ (aᵢ/b)"),
+        (r"\frac{1}{\sqrt{\alpha_t}}\left(x_t - y\right)", "(1/√αₜ)(xₜ − y)"),
+        (r"\frac{a}{b}\frac{c}{d}", "(a/b)(c/d)"),
+        (r"{\frac{a}{b}}c", "(a/b)c"),
+        (r"\frac{a}{b}/c", "(a/b)/c"),
+        (r"-\frac{1}{2}", "−1/2"),
+        (r"\frac{a+b}{c}x", "((a+b)/c)x"),
+        # a root shows its scope
+        (r"\sqrt{\bar\alpha_t}", "√ᾱₜ"),
+        (r"\sqrt{\alpha_t x_0}", "√(αₜ x₀)"),
+        (r"\sqrt{1-\bar\alpha_t}", "√(1−ᾱₜ)"),
+        (r"\sqrt{2\pi}", "√(2π)"),
+        (r"\sqrt{0.012}", "√0.012"),
+        (r"\sqrt{\bar\alpha_T}", "√ᾱ_T"),
+        (r"\sqrt{\alpha_t}(1-\alpha_t)", "√αₜ (1−αₜ)"),
+        # spacing
+        (r"a = b,\quad c = d", "a = b,\u2003\u2003c = d"),
+        (r"a,\qquad b", "a,\u2003\u2003\u2003\u2003b"),
+        (r"a\,b", "a b"),
+        (r"a\;b", "a b"),
+        (r"a\:b", "a b"),
+        (r"a\ b", "a b"),
+        (r"a~b", "a b"),
+        (r"a\!b", "ab"),
+        (r"\frac{d\,\mathrm{SNR}}{dt}", "(d SNR)/dt"),
+        (r"\nabla_x\log p(x)", "∇ₓ log p(x)"),
+        (r"\nabla_x p", "∇ₓ p"),
+        (r"\mathbb{E}_x f(x)", "𝔼ₓ f(x)"),
+        (r"x\log x", "x log x"),
+        (r"|\cos x|", "|cos x|"),
+        (r"I\times I", "I × I"),
+        (r"T\cdot D", "T · D"),
+        (r"a-b", "a − b"),
+        (r"a=b", "a = b"),
+        (r"a\le b", "a ≤ b"),
+        (r"a\approx b", "a ≈ b"),
+        (r"x<0", "x < 0"),
+        (r"-a", "−a"),
+        (r"a=-b", "a = −b"),
+        (r"f(-a)", "f(−a)"),
+        (r"f(a-b)", "f(a−b)"),  # inside brackets, as written
+        (r"f(a - b)", "f(a − b)"),
+        (r"O(N\cdot M)", "O(N·M)"),
+        (r"x_{t - 1}^{a + b}", "x_(t−1)^(a+b)"),
+        (r"\lim_{x \to 0}", "lim_(x→0)"),
+        (r"x\,.", "x."),
+        # one script style per expression
+        (r"\mu_r - \mu_g", "μ_r − μ_g"),
+        (r"x_T + x_t", "x_T + x_t"),
+        (r"x_t + x_{t-1}", "xₜ + xₜ₋₁"),
+        (r"x_{t-1} + x_T", "x_(t−1) + x_T"),
+        (r"\sigma_te^h", "σ_t e^h"),
+        (r"x^* + y_T", "x* + y_T"),
+        (r"f'(x) + x_t", "f′(x) + xₜ"),
+        # glyphs terminal fonts lack are not used
+        (r"\delta^\theta", "δ^θ"),
+        (r"\beta_\gamma", "β_γ"),
+        (r"q_\phi", "q_φ"),
+        (r"x^{\beta}", "x^β"),
+        (r"e^{-x}", "e^(−x)"),
+        (r"\mathbb{R}^D", "ℝ^D"),
+        (r"W^\top x_i", "Wᵀ xᵢ"),
+        (r"x^{(i)}_j", "x⁽ⁱ⁾ⱼ"),
+        (r"\sigma_{max}^2", "σₘₐₓ²"),
+    ],
+)
+def test_reading_rules(src: str, expected: str) -> None:
+    assert latex_to_unicode(src) == expected
+
+
+def test_script_tables_use_only_glyphs_common_fonts_draw() -> None:
+    from quizapp.mathtext.letterforms import SUBSCRIPTS, SUPERSCRIPTS
+
+    allowed = set("¹²³ᵢᵣᵤᵥⱼᵀ") | {chr(c) for c in range(0x2070, 0x20A0)}
+    assert set(SUPERSCRIPTS.values()) | set(SUBSCRIPTS.values()) <= allowed
 
 
 @pytest.mark.parametrize(
@@ -118,7 +221,7 @@ def test_accents(src: str, expected: str) -> None:
         (r"x_t", "xₜ"),
         (r"x_{t-1}", "xₜ₋₁"),
         (r"x^2", "x²"),
-        (r"e^{-x}", "e⁻ˣ"),
+        (r"e^{-x}", "e^(−x)"),
         (r"\bar\alpha_t", "ᾱₜ"),
         (r"\sigma^2", "σ²"),
         (r"10^{-3}", "10⁻³"),
@@ -126,13 +229,13 @@ def test_accents(src: str, expected: str) -> None:
         (r"a_{ij}", "aᵢⱼ"),
         (r"x_{t - 1}", "xₜ₋₁"),
         (r"x_t^2", "xₜ²"),
-        (r"\beta_1, \gamma^2, \delta^\theta", "β₁, γ², δᶿ"),
+        (r"\beta_1, \gamma^2, \delta^\theta", "β_1, γ^2, δ^θ"),
         (r"W_{QK}", "W_(QK)"),
         (r"W_Q", "W_Q"),
         (r"\epsilon_\theta", "ε_θ"),
         (r"x_{\hat\theta}", "x_θ̂"),
-        (r"a^{b}_{c}", "aᵇ_c"),
-        (r"e^{-\frac{1}{2}x^2}", "e^(−1/2 x²)"),
+        (r"a^{b}_{c}", "a^b_c"),
+        (r"e^{-\frac{1}{2}x^2}", "e^(−(1/2)x^2)"),
         (r"W^\top", "Wᵀ"),
         (r"x^T", "xᵀ"),
         (r"x^{\prime}", "x′"),
@@ -228,12 +331,12 @@ def test_fonts_and_text(src: str, expected: str) -> None:
             "a → b → c ← d ⇒ e ⇔ f ↦ g",
         ),
         (
-            r"\infty \partial \nabla \sum \prod \int \oint",
-            "∞ ∂ ∇ ∑ ∏ ∫ ∮",
+            r"\infty, \partial, \nabla, \sum, \prod, \int, \oint",
+            "∞, ∂, ∇, ∑, ∏, ∫, ∮",
         ),
         (
-            r"\odot \otimes \oplus \circ \ast \star",
-            "⊙ ⊗ ⊕ ∘ ∗ ⋆",
+            r"\odot, \otimes, \oplus, \circ, \ast, \star",
+            "⊙, ⊗, ⊕, ∘, ∗, ⋆",
         ),
         (r"\forall \exists \neg \land \lor", "∀ ∃ ¬ ∧ ∨"),
         (
@@ -267,8 +370,9 @@ def test_operators_and_symbols(src: str, expected: str) -> None:
         (r"\log p(x)", "log p(x)"),
         (r"\exp(x)", "exp(x)"),
         (r"\max_i x_i", "maxᵢ xᵢ"),
-        (r"\sum_{i=1}^N x_i", "∑ᵢ₌₁ᴺ xᵢ"),
-        (r"\lim_{x\to 0} f(x)", "lim_(x → 0) f(x)"),
+        (r"\sum_{i=1}^N x_i", "∑_(i=1)^N x_i"),
+        (r"\sum_{i=1}^n x_i", "∑ᵢ₌₁ⁿ xᵢ"),
+        (r"\lim_{x\to 0} f(x)", "lim_(x→0) f(x)"),
         (r"\mathrm{KL}(p\|q)", "KL(p‖q)"),
         (r"\operatorname{softmax}(z)", "softmax(z)"),
     ],
@@ -282,10 +386,10 @@ def test_named_functions(src: str, expected: str) -> None:
     [
         (r"\left( x \right)", "(x)"),
         (r"\big( y \Big|", "(y |"),
-        (r"\left. \frac{df}{dx} \right|_{x=0}", "df/dx|ₓ₌₀"),
+        (r"\left. \frac{df}{dx} \right|_{x=0}", "(df/dx)|ₓ₌₀"),
         (r"\left\{ a \right\}", "{a}"),
         (r"\left\langle u, v \right\rangle", "⟨u, v⟩"),
-        (r"a\,b\;c\:d\!e\quad f\qquad g\ h", "a b c de f g h"),
+        (r"a\,b\;c\:d\!e\quad f\qquad g\ h", "a b c de\u2003\u2003f\u2003\u2003\u2003\u2003g h"),
         (r"  a    +   b  ", "a + b"),
         (r"a \\ b", "a\nb"),
         (r"a &= b \\ &= c", "a = b\n= c"),
@@ -426,7 +530,7 @@ def test_render_mixed_markdown() -> None:
     )
     expected = (
         "It costs $5 and $10, or $20. Use `$x$` in code.\n"
-        "Math xₜ and W\\_(QK) and a\\*b:\n"
+        "Math xₜ and W\\_(QK) and a \\* b:\n"
         "\n"
         "q(xₜ\\|x₀) = 𝒩(xₜ; √ᾱₜ x₀, (1−ᾱₜ)𝐈)\n"
         "\n"
@@ -491,7 +595,7 @@ def test_render_display_inside_quote_and_list() -> None:
 
 
 def test_render_escapes_markdown_specials() -> None:
-    assert render_math(r"$a*b_c$") == r"a\*b\_c"
+    assert render_math(r"$a*b_c$") == r"a \* b\_c"
     assert render_math(r"$[a] < b > \#$") == r"\[a\] \< b \> \#"
     assert render_math(r"$|x|$") == r"\|x\|"
     assert render_math(r"$\backslash$") == "\\\\"
@@ -499,7 +603,7 @@ def test_render_escapes_markdown_specials() -> None:
 
 def test_render_inline_cases_stays_on_one_line() -> None:
     src = r"so $f(x)=\begin{cases} 1 & x>0 \\ 0 & \text{else}\end{cases}$ ok"
-    assert render_math(src) == r"so f(x)= 1, x\>0; 0, else ok"
+    assert render_math(src) == r"so f(x) = 1, x \> 0; 0, else ok"
 
 
 # ---------------------------------------------------------------------------

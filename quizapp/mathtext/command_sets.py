@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-# Spacing commands: one space each.
+# Spacing commands: one space each, except the quads, which are wider (see commands._space).
 SPACE_COMMANDS = frozenset(
     {
         ",",

@@ -22,6 +22,7 @@ from quizapp.mathtext.command_sets import (
     TEXT_COMMANDS,
 )
 from quizapp.mathtext.layout import (
+    EM_SPACE,
     RELATION_CHARS,
     Item,
     Spacing,
@@ -31,13 +32,13 @@ from quizapp.mathtext.layout import (
     render_environment,
     root,
     split_rows,
-    subscript,
-    superscript,
+    tidy,
 )
 from quizapp.mathtext.letterforms import ACCENTS, FONT_ALIASES, WIDE_ACCENTS
 from quizapp.mathtext.parser import MathParser
 from quizapp.mathtext.symbols import (
     BIG_OPERATORS,
+    BINARY_OPERATORS,
     FUNCTIONS,
     GREEK,
     LITERAL_CONTROL_SYMBOLS,
@@ -56,13 +57,14 @@ def _symbol(name: str) -> Item | None:
     if name in GREEK:
         return Item(GREEK[name])
     if name in SYMBOLS:
-        return Item(SYMBOLS[name], spacing="word" if name == "colon" else "")
+        spacing: Spacing = "bin" if name in BINARY_OPERATORS else "op" if name == "colon" else ""
+        return Item(SYMBOLS[name], spacing=spacing)
     if name in RELATIONS:
         return Item(RELATIONS[name], spacing="rel")
     if name in BIG_OPERATORS:
-        return Item(BIG_OPERATORS[name], spacing="word")
+        return Item(BIG_OPERATORS[name], spacing="op")
     if name in FUNCTIONS:
-        return Item(FUNCTIONS[name], spacing="word")
+        return Item(FUNCTIONS[name], spacing="func")
     if name in LITERAL_CONTROL_SYMBOLS:
         return Item(LITERAL_CONTROL_SYMBOLS[name])
     return None
@@ -116,24 +118,25 @@ def _text_token(token: Token) -> str:
 
 
 def _fraction(parser: MathParser) -> Item:
-    r"""``\frac{a}{b}`` → ``a/b``."""
-    numerator = parser.argument(keep_spaces=False)
-    denominator = parser.argument(keep_spaces=False)
+    r"""``\frac{a}{b}`` → ``a/b``, ``(a+b)/(c+d)``."""
+    numerator = parser.argument(compact=True)
+    denominator = parser.argument(compact=True)
     return Item(fraction(numerator, denominator), spacing="frac", compound=True)
 
 
 def _binomial(parser: MathParser) -> Item:
     r"""``\binom{n}{k}`` → ``C(n,k)``."""
-    n = parser.argument(keep_spaces=False)
-    k = parser.argument(keep_spaces=False)
+    n = parser.argument(compact=True)
+    k = parser.argument(compact=True)
     return Item(f"C({n},{k})")
 
 
 def _sqrt(parser: MathParser) -> Item:
-    r"""``\sqrt[n]{x}`` → ``ⁿ√x``."""
-    index = parser.optional_argument()
-    radicand = parser.argument(keep_spaces=False)
-    return Item(root(radicand, index), spacing="word", compound=True)
+    r"""``\sqrt[n]{x}`` → ``ⁿ√x``, ``\sqrt{a+b}`` → ``√(a+b)``."""
+    index = tidy(parser.optional_argument())
+    radicand = parser.argument(compact=True)
+    sign = {"": "√", "3": "∛", "4": "∜"}.get(index) or parser.script(index, sup=True) + "√"
+    return Item(root(radicand, sign), spacing="root", compound=True)
 
 
 def _text(parser: MathParser) -> Item:
@@ -148,7 +151,7 @@ def _plain_font(parser: MathParser) -> Item:
         parser.advance()  # \operatorname*{argmax}
     text = parser.argument()
     is_word = len(text) > 1 and text.replace(" ", "").isalpha()
-    return Item(text, spacing="word" if is_word else "")
+    return Item(text, spacing="func" if is_word else "")
 
 
 def _delimiter(parser: MathParser) -> Item | None:
@@ -178,7 +181,7 @@ def _drop_argument(parser: MathParser) -> None:
 def _hspace(parser: MathParser) -> Item:
     r"""``\hspace{1em}`` → one space."""
     parser.argument()
-    return Item(" ")
+    return Item(" ", "gap")
 
 
 def _newline(parser: MathParser) -> Item:
@@ -208,22 +211,22 @@ def _not(parser: MathParser) -> Item | None:
     return Item(negated, spacing=item.spacing or ("rel" if negated in NEGATED.values() else ""))
 
 
-def _set_over_or_under(parser: MathParser, script: Callable[[str], str]) -> Item:
+def _set_over_or_under(parser: MathParser, sup: bool) -> Item:
     """The base (second argument) with the first as a script: a relation stays spaced as one."""
-    mark = parser.argument(keep_spaces=False)
-    base = parser.argument(keep_spaces=False)
+    mark = parser.argument(compact=True)
+    base = parser.argument(compact=True)
     spacing: Spacing = "rel" if base in RELATION_CHARS else ""
-    return Item(base + script(mark), spacing=spacing)
+    return Item(base + parser.script(mark, sup), spacing=spacing)
 
 
 def _overset(parser: MathParser) -> Item:
     r"""``\overset{a}{b}`` → ``b`` with ``a`` as a superscript."""
-    return _set_over_or_under(parser, superscript)
+    return _set_over_or_under(parser, sup=True)
 
 
 def _underset(parser: MathParser) -> Item:
     r"""``\underset{a}{b}`` → ``b`` with ``a`` as a subscript."""
-    return _set_over_or_under(parser, subscript)
+    return _set_over_or_under(parser, sup=False)
 
 
 def _substack(parser: MathParser) -> Item:
@@ -264,9 +267,19 @@ def _font(font: str) -> CommandHandler:
     return render
 
 
-def _space(parser: MathParser) -> Item:
-    r"""``\quad``, ``\,`` …: one space."""
-    return Item(" ")
+# Every space is one cell in a terminal, so a quad between two formulas is several, as em spaces:
+# runs of plain spaces collapse, in Markdown and in ``layout.tidy``.
+_WIDE_SPACES = MappingProxyType({"quad": EM_SPACE * 2, "qquad": EM_SPACE * 4})
+
+
+def _space(name: str) -> CommandHandler:
+    r"""A handler for a spacing command: ``\,``, ``\;``, ``\:``, ``\ `` → one space, ``\quad`` → a wide gap."""
+    text = _WIDE_SPACES.get(name, " ")
+
+    def render(parser: MathParser) -> Item:
+        return Item(text, "gap")
+
+    return render
 
 
 def _nothing(parser: MathParser) -> None:
@@ -284,7 +297,7 @@ COMMANDS: MappingProxyType[str, CommandHandler] = MappingProxyType(
     {
         **dict.fromkeys(("bmod", "mod"), _mod),
         **dict.fromkeys(NO_OP_COMMANDS, _nothing),
-        **dict.fromkeys(SPACE_COMMANDS, _space),
+        **{name: _space(name) for name in SPACE_COMMANDS},
         **{name: _font(font) for name, font in FONT_ALIASES.items()},
         **{name: _accent(mark, name in WIDE_ACCENTS) for name, mark in ACCENTS.items()},
         **dict.fromkeys(FRACTION_COMMANDS, _fraction),
@@ -312,6 +325,11 @@ COMMANDS: MappingProxyType[str, CommandHandler] = MappingProxyType(
 )
 
 
+def is_known(name: str) -> bool:
+    """Tell whether `name` (no backslash) is a command this renderer draws; any other shows as its bare name."""
+    return _symbol(name) is not None or name in COMMANDS
+
+
 def render_command(parser: MathParser, name: str) -> Item | None:
     """Render the control sequence `name`, reading its arguments from `parser`.
 
@@ -324,9 +342,11 @@ def render_command(parser: MathParser, name: str) -> Item | None:
     """
     symbol = _symbol(name)
     if symbol is not None:
+        if name == "partial" or symbol.spacing == "bin":
+            parser.skip_spaces()  # the space after \partial or \cdot only ends the command's name: ∂L, (a·b)
         return symbol
     handler = COMMANDS.get(name)
     if handler is not None:
         return handler(parser)
     # Unknown command: keep its name so no content is lost.
-    return Item(name, spacing="word" if len(name) > 1 else "")
+    return Item(name, spacing="func" if len(name) > 1 else "")

@@ -36,12 +36,21 @@ ACCENTS = MappingProxyType(
 # Accents that span their whole argument get the mark on every character.
 WIDE_ACCENTS = frozenset({"overline", "underline"})
 
-# Characters that have a Unicode superscript (and a subscript, below); others get ^(...).
+# Script characters a terminal can be trusted to draw: a missing glyph shows as a box, or comes from
+# a fallback font that breaks the column grid. Kept: the Superscripts and Subscripts block
+# (U+2070-U+209F) and Latin-1's ¹ ² ³, the script forms monospace fonts (DejaVu Sans Mono, Menlo,
+# Consolas, Noto Sans Mono) carry most widely. The modifier letters of the Phonetic Extensions
+# (U+1D2C-U+1DBF) are patchy: DejaVu Sans Mono has none of the Greek ones (ᵝ ᵞ ᵟ ᵠ ᵡ ᵦ ᵧ ᵨ ᵩ ᵪ), and
+# ᶿ ᶥ are rare phonetic letters. From there only these are kept, because nearly every formula of the
+# field needs them and DejaVu Sans Mono and Noto Sans Mono both draw them: ᵢ ᵣ ᵤ ᵥ (U+1D62-U+1D65,
+# the index letters the block above lacks), ⱼ (U+2C7C, their companion) and ᵀ (U+1D40, the
+# transpose). A script with any other character makes its whole expression write scripts with
+# ``_``/``^`` (see ``parser.NeedsAsciiScripts``).
 SUPERSCRIPTS = MappingProxyType(
     dict(
         zip(
-            "0123456789+−-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδθιφχ⊤′″∘*∗†‡",
-            "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵝᵞᵟᶿᶥᵠᵡᵀ′″°**†‡",
+            "0123456789+−-=()inT⊤",
+            "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿᵀᵀ",
             strict=True,
         )
     )
@@ -50,12 +59,16 @@ SUPERSCRIPTS = MappingProxyType(
 SUBSCRIPTS = MappingProxyType(
     dict(
         zip(
-            "0123456789+−-=()aehijklmnoprstuvxβγρφχ",
-            "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
+            "0123456789+−-=()aehijklmnoprstuvx",
+            "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ",
             strict=True,
         )
     )
 )
+
+# Superscripts drawn on the line in any font, whichever way the other scripts are written:
+# x^* → x*, f^\prime → f′, 90^\circ → 90°.
+SUPERSCRIPT_MARKS = MappingProxyType({"′": "′", "″": "″", "*": "*", "∗": "*", "†": "†", "‡": "‡", "∘": "°"})
 
 # Characters that already sit in a script position: not a new symbol.
 SCRIPT_CHARS = frozenset(SUPERSCRIPTS.values()) | frozenset(SUBSCRIPTS.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from quizapp.mathtext.layout import Item, drop_trailing_spaces, join_items, subscript, superscript
+from quizapp.mathtext.layout import Item, ascii_script, drop_trailing_spaces, join_items, tidy, unicode_script
 from quizapp.mathtext.tokenizer import Token
 
 CommandRenderer = Callable[["MathParser", str], Item | None]
@@ -25,21 +25,41 @@ _WORK_PER_CHARACTER = 16
 _WORK_FLOOR = 20_000
 
 
+# Operators that take scripts like a big operator: ∇ₓ log p, 𝔼ₓ f(x).
+_SCRIPTED_OPERATORS = frozenset("∇𝛁∂𝔼")
+
+
 class TooComplex(Exception):
     """Rendering would read more text than the parser's budget allows: show the source instead."""
+
+
+class NeedsAsciiScripts(Exception):
+    """A script has no safe Unicode form: the expression is rendered again with ``_``/``^`` scripts.
+
+    One expression never mixes the two styles: ``μᵣ − μ_g`` would make ``ᵣ`` and ``_g`` look like
+    different kinds of index.
+    """
 
 
 class MathParser:
     """Recursive-descent parser that renders tokens straight to text."""
 
-    __slots__ = ("_tokens", "_pos", "_budget", "_render_command")
+    __slots__ = ("_tokens", "_pos", "_budget", "_render_command", "_unicode_scripts", "_compact")
 
-    def __init__(self, tokens: list[Token], source_length: int, render_command: CommandRenderer) -> None:
-        """Prepare to parse `tokens`, read from `source_length` characters of source."""
+    def __init__(
+        self, tokens: list[Token], source_length: int, render_command: CommandRenderer, unicode_scripts: bool = True
+    ) -> None:
+        """Prepare to parse `tokens`, read from `source_length` characters of source.
+
+        With `unicode_scripts`, scripts are Unicode characters and one that has none raises
+        :class:`NeedsAsciiScripts`; without, every script is written with ``_``/``^``.
+        """
         self._tokens = tokens
         self._pos = 0
         self._budget = _WORK_PER_CHARACTER * source_length + _WORK_FLOOR
         self._render_command = render_command
+        self._unicode_scripts = unicode_scripts
+        self._compact = 0  # how many scripts, fraction parts or radicands enclose the current position
 
     def _charge(self, items: list[Item]) -> None:
         """Count a finished group's text against the budget: enclosing groups re-read it."""
@@ -69,6 +89,22 @@ class MathParser:
     def parse(self) -> str:
         """Render the whole token list."""
         return join_items(self.sequence(None))
+
+    def join(self, items: list[Item]) -> str:
+        """Join a group's items, tight if it sits in a script, fraction part or radicand."""
+        return join_items(items, compact=self._compact > 0)
+
+    def script(self, text: str, sup: bool) -> str:
+        """Render a sub/superscript in the expression's script style."""
+        text = tidy(text).replace("\n", " ")
+        if not text:
+            return ""
+        if not self._unicode_scripts:
+            return ascii_script(text, sup)
+        converted = unicode_script(text, sup)
+        if converted is None:
+            raise NeedsAsciiScripts
+        return converted
 
     def _at_closer(self, token: Token, closer: str | None) -> bool:
         """Tell whether token ends the sequence being parsed."""
@@ -115,8 +151,7 @@ class MathParser:
         tokens = self._tokens
         while True:
             kind = self.advance()[0]
-            text = self.argument(False)
-            scripts.append(superscript(text) if kind == "sup" else subscript(text))
+            scripts.append(self.script(self.argument(compact=True), kind == "sup"))
             after = self._pos
             while after < len(tokens) and tokens[after][0] == "space":
                 after += 1
@@ -129,7 +164,10 @@ class MathParser:
         body = base.text
         if base.compound:
             body = f"({body})"
-        items.append(base.with_text(body + "".join(scripts)))
+        scripted = base.with_text(body + "".join(scripts))
+        if body in _SCRIPTED_OPERATORS:
+            scripted.spacing = "op"
+        items.append(scripted)
 
     # -- arguments ----------------------------------------------------------
 
@@ -141,18 +179,26 @@ class MathParser:
             return None
         if token[0] == "open":
             self.advance()
-            return Item(join_items(self.sequence("}")))
+            return Item(self.join(self.sequence("}")))
         return self.atom()
 
-    def argument(self, keep_spaces: bool = True) -> str:
-        """Parse one macro argument and return its rendered text."""
-        self.skip_spaces()
-        token = self.peek()
-        if token is not None and token[0] == "open":
-            self.advance()
-            return join_items(self.sequence("}"), keep_spaces)
-        item = self.argument_item()
-        return item.text if item is not None else ""
+    def argument(self, compact: bool = False) -> str:
+        """Parse one macro argument and return its rendered text.
+
+        Args:
+            compact: the argument is a script, fraction part or radicand: laid out tight.
+        """
+        self._compact += compact
+        try:
+            self.skip_spaces()
+            token = self.peek()
+            if token is not None and token[0] == "open":
+                self.advance()
+                return self.join(self.sequence("}"))
+            item = self.argument_item()
+            return item.text if item is not None else ""
+        finally:
+            self._compact -= compact
 
     def optional_argument(self) -> str:
         r"""Parse ``[...]`` if present (e.g. the index of ``\sqrt[n]``)."""
@@ -161,7 +207,11 @@ class MathParser:
         if token is None or token != ("char", "["):
             return ""
         self.advance()
-        return join_items(self.sequence("]"), keep_spaces=False)
+        self._compact += 1
+        try:
+            return self.join(self.sequence("]"))
+        finally:
+            self._compact -= 1
 
     def read_name(self) -> str:
         """Read a raw braced name such as ``{aligned}``."""
@@ -186,7 +236,11 @@ class MathParser:
         if kind == "space":
             return Item(" ", "space")
         if kind == "open":
-            return Item(join_items(self.sequence("}")))
+            items = self.sequence("}")
+            atoms = [item for item in items if item.kind != "space"]
+            if len(atoms) == 1 and atoms[0].spacing == "frac":
+                return atoms[0]  # {\frac{a}{b}} is still a fraction to its neighbours
+            return Item(self.join(items))
         if kind == "amp":
             return Item("", "amp")
         if kind == "cmd":
@@ -198,10 +252,12 @@ class MathParser:
     @staticmethod
     def _char(c: str) -> Item:
         """Render a plain character in math mode."""
-        if c == "-":
-            return Item("−")
+        if c in "-+*":
+            return Item("−" if c == "-" else c, spacing="bin")
+        if c in "=<>":
+            return Item(c, spacing="rel")
         if c == "'":
             return Item("′")
         if c == "~":
-            return Item(" ")
+            return Item(" ", "gap")
         return Item(c)

@@ -185,6 +185,38 @@ SYMBOLS = MappingProxyType(
     }
 )
 
+# Symbols that are binary operators: padded at the top level of a formula (``I × I``), unless unary.
+BINARY_OPERATORS = frozenset(
+    {
+        "cdot",
+        "times",
+        "div",
+        "pm",
+        "mp",
+        "cup",
+        "cap",
+        "setminus",
+        "smallsetminus",
+        "odot",
+        "otimes",
+        "oplus",
+        "ominus",
+        "oslash",
+        "circ",
+        "wedge",
+        "vee",
+        "land",
+        "lor",
+        "sqcup",
+        "sqcap",
+        "uplus",
+        "ast",
+        "star",
+        "bullet",
+        "diamond",
+    }
+)
+
 # Relations and arrows: padded with a space on each side.
 RELATIONS = MappingProxyType(
     {

@@ -40,7 +40,7 @@ async def test_review_three_cards_of_each_type_by_keys(make_app: Callable[..., Q
         await pilot.press("space")
         assert key_point_lines(app) == [
             "a [ ] mean scaled by √ᾱₜ",
-            "b [ ] variance 1−ᾱₜ",
+            "b [ ] variance 1 − ᾱₜ",
             "c [ ] sample in one step with reparameterisation",
         ]
         await pilot.press("3")  # open: Good

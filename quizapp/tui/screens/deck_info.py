@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,13 +14,11 @@ from quizapp.store.catalog import DeckInfo, topic_counts
 from quizapp.tui import faces
 
 
-def topics_table(topics: list[tuple[str, int]]) -> Table:
-    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold")
-    table.add_column("Topic")
-    table.add_column("Cards", justify="right")
-    for topic, cards in topics:
-        table.add_row(Text(topic), str(cards))
-    return table
+def topics_table(topics: list[tuple[str, int]]) -> Content:
+    """Each topic with its cards, the counts right-aligned before the (possibly long, possibly CJK) paths."""
+    lines = [Content.styled("Cards  Topic", "bold")]
+    lines += [Content(f"{cards:>5}  {topic}") for topic, cards in topics]
+    return Content("\n").join(lines)
 
 
 class DeckInfoScreen(ModalScreen[None]):
