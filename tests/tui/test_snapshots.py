@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+from quizapp.config import MockSettings
+from quizapp.tui import stopwatch
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens import home
 from quizapp.tui.screens.summary import SummaryScreen
+from quizapp.tui.start import Start
 from tests.conftest import Clock
 from tests.report_sample import sample_report
 from tests.tui.conftest import settle
 from tests.tui.test_session_summary import learn_then_come_back
 
 SIZE = (80, 24)
+SMALL = (40, 12)
+BUNDLED = Path(__file__).parents[2] / "decks"
+
+
+@pytest.fixture(autouse=True)
+def _stopped_stopwatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The time spent and the countdowns read 0:00 in every picture, however long the test took."""
+    monkeypatch.setattr(stopwatch, "seconds", lambda: 1000.0)
 
 
 def keys(*pressed: str) -> Callable[[Pilot[object]], object]:
@@ -96,3 +108,33 @@ def test_summary_of_what_the_sitting_changed(snap_compare, make_app: Callable[..
 
 def test_help_on_the_review_screen(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("r", "question_mark"))
+
+
+def test_home_at_40x12(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL)
+
+
+def test_review_question_side_at_40x12(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=keys("r"))
+
+
+def test_review_answer_side_at_40x12(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=keys("r", "space"))
+
+
+def test_a_long_math_card_keeps_its_question_in_view(  # type: ignore[no-untyped-def]
+    snap_compare, make_app: Callable[..., QuizApp], deck_dir: Path
+) -> None:
+    (deck_dir / "diffusion-math.yaml").write_bytes((BUNDLED / "diffusion-math.yaml").read_bytes())
+    app = make_app(deck="diffusion-math")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("space"))
+
+
+def test_deck_info(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("i"))
+
+
+def test_mock_question_and_scorecard(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(start=Start(mode="mock", seed=5), mock=MockSettings(minutes=8, seconds_per_question=240))
+    steps = keys("y", "space", "a", "space", "3", "space", "a", "b", "space", "3", "q")
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)

@@ -20,7 +20,7 @@ from quizapp.errors import QuizError
 from quizapp.library import Library
 from quizapp.mock import Item, MockRun, scorecard, suggested_grade
 from quizapp.scheduling import AnswerMarks, Confidence, Grade, ReviewScheduler
-from quizapp.tui import faces
+from quizapp.tui import faces, stopwatch
 from quizapp.tui.messages import HomeWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.review import CONFIDENCE_KEYS, CONFIDENCE_NAMES
@@ -78,8 +78,8 @@ class MockScreen(Screen[None]):
         self.seed = seed if seed is not None else time.time_ns() % 1_000_000
         self.deck_ids = deck_ids
         self.run: MockRun | None = None
-        self.started = time.monotonic()
-        self.asked_at = time.monotonic()
+        self.started = stopwatch.seconds()
+        self.asked_at = stopwatch.seconds()
         self.writing = False
 
     def compose(self) -> ComposeResult:
@@ -114,7 +114,7 @@ class MockScreen(Screen[None]):
             self.app.notify(e.message, title="Mock not started", severity="error", markup=False)
             self.app.post_message(HomeWanted())
             return
-        self.started = time.monotonic()
+        self.started = stopwatch.seconds()
         self.show_next()
 
     # --- what is shown ---------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ class MockScreen(Screen[None]):
         self.set_reactive(MockScreen.recalled, frozenset())
         self.set_reactive(MockScreen.confidence, None)
         self.query_one("#mock-notes", TextArea).text = ""
-        self.asked_at = time.monotonic()
+        self.asked_at = stopwatch.seconds()
         self.item = item
 
     async def watch_item(self, item: Item | None) -> None:
@@ -175,13 +175,13 @@ class MockScreen(Screen[None]):
             widget.update(Content(faces.key_point_list(points, self.recalled, len(faces.LETTERS))))
 
     def time_left(self) -> float:
-        return self.minutes * 60 - (time.monotonic() - self.started)
+        return self.minutes * 60 - (stopwatch.seconds() - self.started)
 
     def tick(self) -> None:
         """The question's countdown and the mock's clock, every second."""
         if self.run is None:
             return
-        left = self.settings.seconds_per_question - (time.monotonic() - self.asked_at)
+        left = self.settings.seconds_per_question - (stopwatch.seconds() - self.asked_at)
         style = "bold red" if left < 0 else "bold"
         self.query_one("#mock-clock", Static).update(
             Content.assemble(
@@ -279,7 +279,7 @@ class MockScreen(Screen[None]):
         if not self.revealed:
             self.revealed = True
             return
-        seconds = time.monotonic() - self.asked_at
+        seconds = stopwatch.seconds() - self.asked_at
         notes = self.query_one("#mock-notes", TextArea).text
         points = () if item.follow_up is not None else item.card.question.key_points
         marks = AnswerMarks(tuple(i in self.recalled for i in range(len(points))), confidence=self.confidence)

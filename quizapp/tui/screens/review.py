@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,7 +35,7 @@ from quizapp.scheduling import (
 )
 from quizapp.session import Answered, Hidden, Practised, Session
 from quizapp.store.states import CardState
-from quizapp.tui import faces
+from quizapp.tui import faces, stopwatch
 from quizapp.tui.messages import HomeWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.changes import ChangesScreen
@@ -251,7 +250,7 @@ class ReviewScreen(Screen[None]):
         self.set_reactive(ReviewScreen.suggested, None)
         self.set_reactive(ReviewScreen.recalled, frozenset())
         self.set_reactive(ReviewScreen.confidence, None)
-        self.shown_at = time.monotonic()
+        self.shown_at = stopwatch.seconds()
         self.lapses = next_up.lapses
         self.card = next_up.card
         self.tick()
@@ -285,7 +284,7 @@ class ReviewScreen(Screen[None]):
                 Content.assemble(("space", "bold"), ": show it now · ", ("q", "bold"), ": stop")
             )
         done = len(self.session.answers) + len(self.session.practised)
-        running = 0.0 if self.card is None else min(time.monotonic() - self.shown_at, IDLE_AFTER_SECONDS)
+        running = 0.0 if self.card is None else min(stopwatch.seconds() - self.shown_at, IDLE_AFTER_SECONDS)
         line = counts_line(self.counts, done, self.session.active_seconds + running, self.drill is not None)
         self.query_one("#counts", Static).update(line)
 
@@ -566,7 +565,7 @@ class ReviewScreen(Screen[None]):
         card = self.card
         if card is None or not self.revealed:
             return
-        duration_ms = int((time.monotonic() - self.shown_at) * 1000)
+        duration_ms = int((stopwatch.seconds() - self.shown_at) * 1000)
         marks = self.marks(card, grade)
         self.session.active_seconds += min(duration_ms / 1000, IDLE_AFTER_SECONDS)
 
