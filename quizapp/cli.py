@@ -450,7 +450,8 @@ def _render(report: Report, form: str) -> str:
 
 def cmd_review(args: argparse.Namespace, mode: str = "review") -> int:
     """Sync the deck folders, then run the review TUI (or start it on a drill or a mock interview)."""
-    from quizapp.tui.launch import Start, run_review
+    from quizapp.tui.launch import run_review
+    from quizapp.tui.start import Start
 
     start = Start(
         deck=args.deck,

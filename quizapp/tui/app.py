@@ -9,12 +9,12 @@ from textual.screen import Screen
 from quizapp.config import MockSettings
 from quizapp.library import Library
 from quizapp.tui import cjk_wrap
-from quizapp.tui.launch import Start
 from quizapp.tui.messages import HomeWanted, MockWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.help import HelpScreen
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
+from quizapp.tui.start import Start
 from quizapp.tui.terminal import leave_when_the_terminal_goes
 
 

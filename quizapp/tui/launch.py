@@ -5,30 +5,19 @@ from __future__ import annotations
 import atexit
 import sys
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from quizapp.config import Settings, load_settings
 from quizapp.errors import QuizError
 from quizapp.library import open_library
 from quizapp.store.backup import backup_if_due
+from quizapp.tui.start import Start
 
 
 class NoTerminal(QuizError):
     """The review was started without a terminal (input from a file or /dev/null, output to a pipe)."""
 
     exit_code = 2
-
-
-@dataclass(frozen=True)
-class Start:
-    """What the app opens on: home, or a review of a deck or topic, a drill of a topic, or a mock interview."""
-
-    deck: str | None = None
-    topic: str | None = None
-    mode: str = "review"  # "review", "drill" or "mock"
-    minutes: int | None = None  # a mock's length (default: the [mock] settings)
-    seed: int | None = None  # a mock's draw
 
 
 def _start_daily_backup(settings: Settings) -> None:

@@ -8,10 +8,10 @@ from textual.widgets import Static, TextArea
 
 from quizapp.config import MockSettings
 from quizapp.tui.app import QuizApp
-from quizapp.tui.launch import Start
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.mock import MockScreen
 from quizapp.tui.screens.scorecard import ScorecardScreen
+from quizapp.tui.start import Start
 from tests.conftest import fetch
 from tests.tui.conftest import settle
 
