@@ -24,7 +24,10 @@ async def answer_all(app: QuizApp, pilot: object, limit: int = 30) -> int:
     """Reveal and take the suggested grade until the scorecard shows; returns the answers given."""
     given = 0
     while isinstance(app.screen, MockScreen) and given < limit:
-        await pilot.press("space", "a", "space")  # type: ignore[attr-defined]
+        item = app.screen.item
+        plain = item is not None and item.follow_up is not None
+        keys = ("enter",) if plain else ("space", "a", "space")  # a plain follow-up has nothing to reveal
+        await pilot.press(*keys)  # type: ignore[attr-defined]
         await settle(pilot)  # type: ignore[arg-type]
         given += 1
     return given

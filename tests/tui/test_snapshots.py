@@ -136,5 +136,5 @@ def test_deck_info(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # t
 
 def test_mock_question_and_scorecard(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
     app = make_app(start=Start(mode="mock", seed=5), mock=MockSettings(minutes=8, seconds_per_question=240))
-    steps = keys("y", "space", "a", "space", "3", "space", "a", "b", "space", "3", "q")
+    steps = keys("y", "space", "a", "space", "3", "space", "a", "b", "space", "q")
     assert snap_compare(app, terminal_size=SIZE, run_before=steps)

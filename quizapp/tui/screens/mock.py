@@ -88,8 +88,8 @@ class MockScreen(Screen[None]):
         with VerticalScroll(id="mock-card"):
             yield Static(id="mock-meta")
             yield Markdown(id="mock-prompt")
+            yield Static(id="mock-key-points")  # first: what the interviewer listened for, to tick
             yield Markdown(id="mock-answer")
-            yield Static(id="mock-key-points")
         yield TextArea(id="mock-notes", soft_wrap=True)
         yield Static(id="mock-bar")
         yield Footer()
@@ -126,7 +126,7 @@ class MockScreen(Screen[None]):
         if item is None or self.time_left() <= 0:
             self.finish()
             return
-        self.set_reactive(MockScreen.revealed, False)
+        self.set_reactive(MockScreen.revealed, item.follow_up is not None)  # a plain one has nothing to reveal
         self.set_reactive(MockScreen.recalled, frozenset())
         self.set_reactive(MockScreen.confidence, None)
         self.query_one("#mock-notes", TextArea).text = ""
@@ -216,7 +216,15 @@ class MockScreen(Screen[None]):
             return
         if item.follow_up is not None:
             bar.update(
-                Content.assemble(("3", "bold"), "/", ("enter", "bold"), ": answered · ", ("1", "bold"), ": missed")
+                Content.assemble(
+                    "answer aloud, then ",
+                    ("3", "bold"),
+                    "/",
+                    ("enter", "bold"),
+                    ": answered · ",
+                    ("1", "bold"),
+                    ": missed",
+                )  # fmt: skip
             )
             return
         suggested = self.suggested()
