@@ -168,7 +168,7 @@ def _practice_modes(conn: sqlite3.Connection) -> None:
     """Schema 7: drills and mock interviews. A review keeps the confidence said before its reveal, the mode it
     was given in and the version of the question it answered (`question_version` keeps every version);
     `practice_answer` keeps the answers that did not reschedule their card, and `mock` and `mock_question` each
-    mock interview with its questions in order."""
+    mock interview with its questions in order; `card_reset` the cards made new again from the browser."""
     conn.execute("ALTER TABLE review ADD COLUMN confidence INTEGER")
     conn.execute("ALTER TABLE review ADD COLUMN mode VARCHAR")
     conn.execute("ALTER TABLE review ADD COLUMN content_hash VARCHAR")
@@ -204,6 +204,11 @@ def _practice_modes(conn: sqlite3.Connection) -> None:
         " FOREIGN KEY(card_id) REFERENCES card (id))"
     )
     conn.execute("CREATE INDEX ix_mock_question_mock_id ON mock_question (mock_id)")
+    conn.execute(
+        "CREATE TABLE card_reset (id INTEGER NOT NULL, card_id INTEGER NOT NULL, reset_at DATETIME NOT NULL,"
+        " PRIMARY KEY (id), FOREIGN KEY(card_id) REFERENCES card (id))"
+    )
+    conn.execute("CREATE INDEX ix_card_reset_card_id ON card_reset (card_id)")
 
 
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.

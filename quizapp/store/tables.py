@@ -303,6 +303,17 @@ class PracticeKeyPoint(SQLModel, table=True):
     recalled: bool
 
 
+class CardReset(SQLModel, table=True):
+    """A card made new again from the browser (schema 7): FSRS starts over at its next answer, the review log
+    keeps every earlier answer for the reports, and this row explains a card whose state is not the one its newest
+    review left."""
+
+    __tablename__ = "card_reset"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", index=True)
+    reset_at: datetime
+
+
 class MockRow(SQLModel, table=True):
     """One mock interview (schema 7): how it was drawn and timed."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Static
+import pytest
+from textual.widgets import Markdown, Static
 
 from quizapp.question_diff import changed_lines
 from quizapp.scheduling import Grade, ReviewScheduler
@@ -13,7 +14,7 @@ from quizapp.store.sync import sync_decks
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.changes import ChangesScreen
 from quizapp.tui.screens.review import ReviewScreen
-from tests.conftest import Clock
+from tests.conftest import Clock, fetch
 from tests.tui.conftest import settle
 
 FIRST = "mini/forward-closed-form"
@@ -71,3 +72,34 @@ async def test_the_card_says_it_was_edited_and_w_shows_what_changed(
         assert "variance is" in text
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_e_on_a_card_edits_its_question_and_shows_it_again_with_its_history(
+    make_app: Callable[..., QuizApp], deck_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    script = tmp_path / "editor.sh"
+    script.write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path / "argv"}\nsed -i "s/Write the closed form/Derive the closed form/" "$2"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = make_app()
+    first = app.library.scheduler.next_card()
+    assert first is not None
+    app.library.scheduler.answer(first.id, Grade.Again)
+    clock.advance(minutes=2)  # due again: the first card of the review
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None and screen.card.id == first.id
+        assert "Derive the closed form" in screen.query_one("#prompt", Markdown).source
+        assert "edited since your last answer" in str(screen.query_one("#card-meta", Static).render())
+    lines = (deck_dir / "mini.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if text.strip() == "- id: forward-closed-form")
+    assert (tmp_path / "argv").read_text(encoding="utf-8").split() == [f"+{line}", str(deck_dir / "mini.yaml")]
+    assert len(fetch(app.library.db, "SELECT id FROM review WHERE card_id = ?", first.id)) == 1  # history kept

@@ -36,6 +36,7 @@ from quizapp.scheduling import (
 from quizapp.session import Answered, Hidden, Practised, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces, stopwatch
+from quizapp.tui.editor import edit_question
 from quizapp.tui.messages import HomeWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
 from quizapp.tui.screens.changes import ChangesScreen
@@ -131,6 +132,7 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("w", "changes", "What changed since your last answer", show=False),
         Binding("i", "deck_info", "The card's deck: description, notation, topics", show=False),
+        Binding("e", "edit", "Edit the question in $EDITOR (the deck is synced after)", show=False),
         Binding("s", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury"),
         Binding("q,escape", "back", "Back"),
@@ -659,6 +661,17 @@ class ReviewScreen(Screen[None]):
         before = self.scheduler.question_seen(card)
         lines = changed_lines(before, card.question) if before is not None else []
         self.app.push_screen(ChangesScreen(card.uid, lines))
+
+    def action_edit(self) -> None:
+        """Open the card's question in the editor; on return the deck is synced and the card shown again, its
+        history kept (ids are stable). A card the edit retired is skipped."""
+        card = self.card
+        if card is None or self.writing or not edit_question(self.app, card, self.library):
+            return
+        try:
+            self.show(NextUp(self.scheduler.card(card.id), self.scheduler.left_today(self.deck_ids, self.topic)))
+        except QuizError:  # retired by the edit: the next card
+            self.show(self.next_up(self.scheduler))
 
     def action_deck_info(self) -> None:
         card = self.card
