@@ -1,7 +1,7 @@
 """Command line: parse arguments, run a command, turn QuizError into a message and exit code.
 
-`lint`, `schema` and `--help` stay light: Textual and SQLAlchemy are imported only by the
-commands that need them.
+`lint`, `schema`, `info` and `--help` stay light: Textual and SQLAlchemy are imported only by
+the commands that need them.
 """
 
 from __future__ import annotations
@@ -23,13 +23,25 @@ if TYPE_CHECKING:
     from quizapp.analysis.model import Report
 
 DESCRIPTION = "Spaced-repetition review of deep interview questions (FSRS, SQLite, a terminal UI)."
+ENVIRONMENT = f"""environment:
+  QUIZAPP_HOME    data folder: quizapp.db, config.toml, backups/, your decks/
+                  (default: the user data folder; `quizapp info` shows where)
+  QUIZAPP_DB      database file, as --db
+  QUIZAPP_DECKS   deck folders or files, separated by '{os.pathsep}', as --decks
+  QUIZAPP_CONFIG  settings file (default: config.toml in the data folder)"""
+_PATHS_HELP = "deck files or folders (default: the deck folders the review syncs, see --decks)"
 
 
-def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def _db_option(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--db", metavar="PATH", default=default, help="database file (default: $QUIZAPP_DB or the user data folder)"
     )
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    _db_option(parser, suppress=suppress)
     parser.add_argument(
         "--decks",
         metavar="DIR",
@@ -42,15 +54,22 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (global options are accepted before or after the command)."""
-    parser = argparse.ArgumentParser(prog="quizapp", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description=DESCRIPTION,
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
     _global_options(parser, suppress=False)
     parser.add_argument("--deck", metavar="ID", help="review only this deck")
     parser.add_argument("--topic", metavar="PATH", help="review only this topic and its subtopics (e.g. diffusion/dit)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False)  # the commands that read the deck folders and the database
     _global_options(common, suppress=True)
+    db_only = argparse.ArgumentParser(add_help=False)  # the commands that read or write only the database
+    _db_option(db_only, suppress=True)
     review = commands.add_parser("review", parents=[common], help="review due cards in the terminal UI (the default)")
     review.add_argument("--deck", metavar="ID", default=argparse.SUPPRESS, help="review only this deck")
     review.add_argument("--topic", metavar="PATH", default=argparse.SUPPRESS, help="review only this topic")
@@ -62,26 +81,27 @@ def build_parser() -> argparse.ArgumentParser:
         "also warn about reviewed questions an import into that database would retire, such as an id "
         "renamed without renamed_from; without either, no database is read. Exit 1 on any problem or warning.",
     )
-    lint.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
-    schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the deck format")
+    lint.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_PATHS_HELP)
+    schema = commands.add_parser("schema", help="print the JSON Schema of the deck format")
     schema.add_argument("--report", action="store_true", help="the JSON Schema of `report --format json` instead")
     imp = commands.add_parser("import", parents=[common], help="sync deck files into the database (all or nothing)")
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="deck files or folders")
-    commands.add_parser("backup", parents=[common], help="back the database up now (into 'backups' beside it)")
+    imp.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_PATHS_HELP)
+    commands.add_parser("backup", parents=[db_only], help="back the database up now (into 'backups' beside it)")
     restore = commands.add_parser(
-        "restore", parents=[common], help="replace the database with a backup (checked first)"
+        "restore", parents=[db_only], help="replace the database with a backup (checked first)"
     )
     restore.add_argument("file", type=user_path, metavar="FILE", help="a quizapp database file, e.g. a backup")
     commands.add_parser("topics", parents=[common], help="list the topics of the decks (for --topic), with card counts")
-    commands.add_parser("suspended", parents=[common], help="list the suspended and buried cards")
+    commands.add_parser("suspended", parents=[db_only], help="list the suspended and buried cards")
     unsuspend = commands.add_parser(
-        "unsuspend", parents=[common], help="bring suspended or buried cards back into the queue"
+        "unsuspend", parents=[db_only], help="bring suspended or buried cards back into the queue"
     )
     unsuspend.add_argument("uids", nargs="*", metavar="CARD", help="card ids as `suspended` lists them")
     unsuspend.add_argument("--all", action="store_true", help="every suspended and buried card")
+    _cards_parser(commands, common)
     optimize = commands.add_parser(
         "optimize",
-        parents=[common],
+        parents=[db_only],
         help="fit FSRS to your answers; keep the fit if it predicts your later answers better",
         description="Fit FSRS-6's parameters to your answers (fsrs-rs), score them and the parameters in use on "
         "the latest 20%% of answers the fit did not see (log loss, RMSE(bins), AUC), and keep the fit only if it "
@@ -100,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     optimize.add_argument("--history", action="store_true", help="list every fit and its figures")
     plan = commands.add_parser(
         "plan",
-        parents=[common],
+        parents=[db_only],
         help="new cards a day and desired retention to get every question seen and recalled by the interview",
         description="Plan to the interview date: how many new cards a day get every question seen 3 days before "
         "it, the highest desired retention whose busiest day fits your minutes (simulated with FSRS), the expected "
@@ -136,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument("--topic", metavar="PREFIX", required=True, default=argparse.SUPPRESS, help="e.g. diffusion/dit")
     report = commands.add_parser(
         "report",
-        parents=[common],
+        parents=[db_only],
         help="weak topics, questions and key points, trend, forecast and calibration (Markdown, HTML, CSV, JSON)",
         description="Report what the review history says: the weakest topics, questions and key points (with the "
         "weakness formula), true retention, leeches, the trend, the due forecast and how well FSRS predicted "
@@ -152,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--window", type=_window_days, default=30, metavar="DAYS", help="again-rate window (30)")
     report.add_argument(
         "--limit", type=_count, default=30, metavar="N", help="questions, key points, leeches (30; 0: all)"
+    )
+    commands.add_parser(
+        "info",
+        parents=[common],
+        help="where the database, deck folders, config file and backups are; the versions in use",
     )
     _config_parser(commands)
     return parser
@@ -199,17 +224,26 @@ def _count(text: str) -> int:
     return value
 
 
-def cmd_lint(paths: list[Path], db: str | None = None) -> int:
-    """Print every problem in every file; exit 1 if there is any.
+def _named(folders: Sequence[Path]) -> list[Path]:
+    """The deck folders the review syncs (--decks, $QUIZAPP_DECKS or the defaults), named on stderr: lint and
+    import read them when given no path, and the user should know which they were."""
+    print(f"deck folders: {', '.join(str(folder) for folder in folders)}", file=sys.stderr)
+    return list(folders)
+
+
+def cmd_lint(paths: list[Path], db: str | None = None, deck_options: list[str] | None = None) -> int:
+    """Print every problem in every file (by default, of the deck folders); exit 1 if there is any.
 
     Given a database (`--db` or $QUIZAPP_DB; never the default one, so plain lint reads no
     database), also print a warning for each reviewed question an import would retire, such as
     an id renamed without `renamed_from`. Warnings exit 1 too: that import would lose history.
     """
+    from quizapp.config import load_settings
     from quizapp.decks.cards import card_specs
     from quizapp.decks.loader import load_decks
     from quizapp.store.renames import open_read_only, unmarked_renames
 
+    paths = paths or _named(load_settings(None, deck_options).deck_paths)
     db = db or os.environ.get("QUIZAPP_DB")
     conn = open_read_only(user_path(db)) if db else None  # a wrong database is reported before any deck
     try:
@@ -251,7 +285,7 @@ def cmd_schema(report: bool = False) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Sync the given deck files into the database in one transaction.
+    """Sync the given deck files (by default, the deck folders) into the database in one transaction.
 
     Ctrl-C ends it with one line and exit code 130. Every file is parsed before the write
     transaction begins, and an interrupt inside it rolls it back, so nothing is written; but an
@@ -267,7 +301,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = None
     try:
         db = open_database(settings.db_path)
-        report = sync_decks(db, args.paths, now)
+        report = sync_decks(db, args.paths or _named(settings.deck_paths), now)
         print(report.summary())
     except KeyboardInterrupt:
         # The sync stamps each deck it writes with `now`: one so stamped means the commit went through.
@@ -364,6 +398,139 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"{len(wanted)} card(s) back in the queue" + (f": {', '.join(wanted)}" if 0 < len(wanted) <= 10 else ""))
+    return 0
+
+
+def _cards_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    cards = commands.add_parser(
+        "cards",
+        parents=[common],
+        help="find cards by text, topic, deck or state; show a card's history; reset a card",
+        description="List the cards that match (every word of --text in the prompt, answer, cloze text or key "
+        "points; --state new, learning, review, due, suspended or leech, repeatable), by deck and position. "
+        "--history shows a card's answers and key points; --reset makes a card new again (its answers stay "
+        "in the history for the reports).",
+    )
+    cards.add_argument("--text", metavar="T", help="words to find")
+    cards.add_argument("--topic", metavar="P", default=argparse.SUPPRESS, help="this topic and below")
+    cards.add_argument("--deck", metavar="D", default=argparse.SUPPRESS, help="this deck")
+    cards.add_argument("--state", metavar="S", action="append", help="new, learning, review, due, suspended, leech")
+    cards.add_argument("--limit", type=_count, default=200, metavar="N", help="cards listed (200; 0: all)")
+    one = cards.add_mutually_exclusive_group()
+    one.add_argument("--history", metavar="UID", help="this card's answers and key-point record")
+    one.add_argument("--reset", metavar="UID", help="make this card new again; its history is kept")
+
+
+def cmd_cards(args: argparse.Namespace) -> int:
+    """List the cards that match, or show or reset one; the deck folders are synced first, as for `topics`."""
+    import difflib
+
+    from quizapp import browse
+    from quizapp.config import load_settings
+    from quizapp.days import day_bounds
+    from quizapp.store.catalog import topic_counts
+    from quizapp.store.database import open_database
+    from quizapp.store.states import CardState
+    from quizapp.store.sync import sync_decks
+
+    settings = load_settings(args.db, args.decks)
+    now = datetime.now(UTC)
+    threshold = settings.review.leech_threshold
+    db = open_database(settings.db_path, allow_read_only=True)
+    try:
+        deck_ids = None
+        if db.read_only is None:
+            synced = sync_decks(db, settings.deck_paths, now, skip_invalid=True)
+            deck_ids = synced.deck_ids
+            for problem in synced.problems:
+                print(f"quizapp: deck skipped: {problem}", file=sys.stderr)
+        uid = args.history or args.reset
+        if uid:
+            card = browse.card_by_uid(db, uid, leech_threshold=threshold)
+            if card is None:
+                raise UsageError(f"no card {uid} (`quizapp cards` lists them)")
+            if args.reset and card.state == CardState.New:
+                print(f"{card.uid} is already new: nothing to reset")
+            elif args.reset:
+                browse.reset_card(db, card.id, now=now)
+                print(f"{card.uid} reset: was {browse.state_label(card)}, due {browse.local_time(card.due)}; now new.")
+                print(f"Its {card.answers} answer(s) stay in the history for the reports.")
+            else:
+                print("\n".join(browse.card_report(db, card)))
+            return 0
+        deck, topic = getattr(args, "deck", None), getattr(args, "topic", None)
+        if deck is not None and deck not in (deck_ids if deck_ids is not None else [deck]):
+            raise UsageError(f"no deck {deck!r} in these decks")
+        if topic is not None:
+            known = [name for name, _ in topic_counts(db, deck_ids)] if deck_ids is not None else None
+            wanted = topic.rstrip("/")
+            if known is not None and not any(n == wanted or n.startswith(wanted + "/") for n in known):
+                close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise UsageError(f"no topic {topic!r} in these decks{hint} (`quizapp topics` lists them)")
+        due_by = day_bounds(now, settings.review.day_start_hour)[1]
+        found = browse.find_cards(
+            db, args.text, topic, deck, args.state, args.limit or -1,
+            deck_ids=deck_ids, due_by=due_by, leech_threshold=threshold,
+        )  # fmt: skip
+    finally:
+        db.close()
+    header = ("card", "topic", "state", "due", "lapses", "answers", "flags", "question")
+    rows = [
+        (c.uid, c.topic, browse.state_label(c), browse.local_time(c.due), str(c.lapses), str(c.answers),
+         browse.flags_label(c), browse.clipped(c.prompt, 40))
+        for c in found
+    ]  # fmt: skip
+    if rows:
+        print("\n".join(browse.aligned([header, *rows], right=frozenset({4, 5}))))
+    more = "; --limit shows more" if args.limit and len(found) == args.limit else ""
+    print(f"{len(found)} card(s){more}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print where quizapp keeps things and the versions in use: what a move, a backup or a bug report needs.
+
+    Reads no database and imports neither Textual nor SQLAlchemy: the versions come from the installed metadata.
+    """
+    import platform
+    from importlib import metadata
+
+    from quizapp.config import config_path, data_dir, load_settings
+    from quizapp.decks.deck_files import find_deck_files
+    from quizapp.store.backup import backup_dir, backups
+
+    settings = load_settings(args.db, args.decks)
+    home, db, config = data_dir(), settings.db_path, config_path()
+    first_run = " (not there yet: made by the first review or import)"
+
+    def deck_files(folder: Path) -> str:
+        return f"{len(find_deck_files([folder]))} deck file(s)" if folder.exists() else "does not exist"
+
+    def version(package: str) -> str:
+        try:
+            return f"{package} {metadata.version(package)}"
+        except metadata.PackageNotFoundError:
+            return f"{package} not installed"
+
+    folders = [f"{folder} ({deck_files(folder)})" for folder in settings.deck_paths]
+    if not args.decks and not os.environ.get("QUIZAPP_DECKS") and not (home / "decks").is_dir():
+        folders.append(f"{home / 'decks'} (not there yet: made with the database, for your own decks)")
+    saved = backups(db)
+    versions = [f"quizapp {__version__}", f"Python {platform.python_version()}"]
+    versions += [version(package) for package in ("textual", "sqlmodel", "fsrs")]
+    rows = [
+        ("data folder", str(home) + ("" if home.is_dir() else first_run)),
+        ("database", str(db) + ("" if db.exists() else first_run)),
+        *(("deck folders" if i == 0 else "", folder) for i, folder in enumerate(folders)),
+        ("config file", str(config) + ("" if config.is_file() else " (not there: every setting has its default)")),
+        ("backups", f"{backup_dir(db)} ({f'{len(saved)} of {db.name}' if saved else 'none yet'})"),
+        ("versions", ", ".join(versions)),
+    ]
+    for name, value in rows:
+        print(f"{name:<13}{value}")
     return 0
 
 
@@ -515,7 +682,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "config":
             return cmd_config(args)
         if args.command == "lint":
-            return cmd_lint(args.paths, args.db)
+            return cmd_lint(args.paths, args.db, args.decks)
+        if args.command == "info":
+            return cmd_info(args)
         if args.command == "schema":
             return cmd_schema(args.report)
         if args.command == "import":
@@ -530,6 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_suspended(args)
         if args.command == "unsuspend":
             return cmd_unsuspend(args)
+        if args.command == "cards":
+            return cmd_cards(args)
         if args.command == "report":
             return cmd_report(args)
         if args.command == "optimize":

@@ -8,6 +8,7 @@ new cards. `config_file` writes that file; the rules here say what it may hold.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
@@ -43,6 +44,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False)).resolve()
+
+
+def make_user_decks_dir(db_path: Path) -> None:
+    """Make the data folder's `decks/` beside a database just created there, so a new user finds where their own
+    decks go (`load_settings` reads it from then on). A database elsewhere (--db, QUIZAPP_DB) leaves the data
+    folder alone, and a folder that cannot be made is left out: the database works without it."""
+    home = data_dir()
+    if db_path.parent == home:
+        with contextlib.suppress(OSError):
+            (home / "decks").mkdir(exist_ok=True)
 
 
 def _database_path(option: str | None, home: Path) -> Path:

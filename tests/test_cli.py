@@ -63,7 +63,7 @@ def test_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not an SQLite database" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args", [["lint", str(MINI_DECKS)], ["schema"], ["--help"]])
+@pytest.mark.parametrize("args", [["lint", str(MINI_DECKS)], ["schema"], ["info"], ["--help"], ["cards", "--help"]])
 def test_light_commands_import_neither_textual_nor_sqlalchemy(args: list[str]) -> None:
     code = (
         "import sys; from quizapp.cli import main\n"

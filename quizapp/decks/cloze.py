@@ -11,6 +11,7 @@ A backslash makes the next character literal (`\\{`, `\\}`, `\\\\` count as no b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 OPENER = "{{c"
@@ -27,12 +28,21 @@ class Deletion:
     hint: str | None
 
 
+BRACE = "{brace}"
+"""Where a problem's message names the place of the '{' at fault, which only the caller can say (`describe`)."""
+
+
 @dataclass(frozen=True)
 class ClozeProblem:
-    """A malformed deletion: where it starts in the text (0-based) and what is wrong."""
+    """A malformed deletion: where it starts in the text (0-based), what is wrong, and the '{' at fault, if any."""
 
     offset: int
     message: str
+    brace: int = -1
+
+    def describe(self, place: Callable[[int], str]) -> str:
+        """The message, with the '{' at fault placed by `place` (e.g. as a line and column of the file)."""
+        return self.message.replace(BRACE, place(self.brace)) if self.brace >= 0 else self.message
 
 
 @dataclass(frozen=True)
@@ -109,12 +119,12 @@ def _scan(text: str) -> _Scan:
             i += 1
         if i >= n:
             if depth:
-                why = f"the '{{' at character {unclosed + 1} is never closed"
+                why = f"the '{{' at {BRACE} is never closed"
             elif unclosed != -1:
-                why = f"no closing }}}} outside braces (the '{{' at character {unclosed + 1} may lack its '}}')"
+                why = f"no closing }}}} outside braces (the '{{' at {BRACE} may lack its '}}')"
             else:
                 why = "no closing }}"
-            problems.append(ClozeProblem(start, f"unterminated deletion {label}: {why}"))
+            problems.append(ClozeProblem(start, f"unterminated deletion {label}: {why}", unclosed))
             break  # the rest of the text belongs to it: shown as typed
         problems.extend(nested)
         if separator == -1:

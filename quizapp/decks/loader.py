@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from quizapp.decks import cloze
 from quizapp.decks.deck_files import find_deck_files
@@ -18,8 +19,11 @@ from quizapp.decks.model import (
     PLAIN_FOLLOW_UP,
     QUESTION_REF_PATTERN,
     QUESTION_TYPES,
+    ChoiceQuestion,
+    ClozeQuestion,
     Deck,
     FollowUpLink,
+    OpenQuestion,
 )
 from quizapp.decks.yamlread import Loc, YamlDocument, decode, read_yaml
 from quizapp.errors import DeckError, DeckProblem
@@ -38,28 +42,122 @@ def _problem(doc: YamlDocument, path: Path, loc: Loc, message: str, *, key: bool
     return DeckProblem(path, where.line, where.column, message)
 
 
+_NOUNS: dict[type[BaseModel], str] = {
+    Deck: "a deck",
+    OpenQuestion: "an open question",
+    ChoiceQuestion: "a choice question",
+    ClozeQuestion: "a cloze question",
+    FollowUpLink: "a follow-up link",
+}
+_HOLDS = {  # what a required key holds, as "a deck needs ..." says it
+    "format": "format: 1, the version of the deck format",
+    "deck": "its id, a lowercase slug such as dit-conditioning",
+    "questions": "a list of questions",
+    "id": "a stable id, a lowercase slug such as adaln-zero",
+    "prompt": "the question it asks",
+    "answer": "its model answer",
+    "choices": "2 to 8 choices",
+    "correct": "the 0-based index of the right choice, or a list of them",
+    "text": "a text with deletions such as {{c1::hidden}}",
+    "question": "the id of the deck question that asks it",
+}
+_LEVEL = "a whole number from 1 (warm-up) to 5 (research depth)"
+
+
+def _branch(part: str | int) -> bool:
+    """pydantic's name of a union branch ('constrained-int', 'list[...]', 'follow-up-link'), which is in an error's
+    location but is no key: the format's keys are identifiers, the branch names are not."""
+    return isinstance(part, str) and not part.isidentifier()
+
+
+def _other_branch(item: ErrorDetails) -> bool:
+    """Of `correct`'s `int | list[int]`, only the branch of the kind written is worth a message: the other one's
+    error ("should be a valid list" for 3) says nothing."""
+    last = item["loc"][-1] if item["loc"] else 0
+    if not _branch(last) or last in (PLAIN_FOLLOW_UP, LINKED_FOLLOW_UP):
+        return False
+    return str(last).startswith("list[") != isinstance(item["input"], list)
+
+
+def _key(name: str) -> str:
+    """A key as a message names it: quoted only when it is more than letters, digits, '_' and '-'."""
+    return name if re.fullmatch(r"[\w-]+", name) else repr(name)
+
+
+def _found(value: object) -> str:
+    """A value as a message says what was found instead."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)}" if value else "an empty list"
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _not_text(value: object) -> str:
+    """Why a value YAML read is not text, and how to make it text."""
+    if isinstance(value, bool):
+        return f"{_found(value)} (YAML reads unquoted yes, no, on, off, true and false so): put it in quotes"
+    if isinstance(value, int | float):
+        return f"the number {value!r}: put it in quotes to keep it as text"
+    if isinstance(value, dict):
+        return "a mapping: text with ': ' in it, or that starts with {, must be in quotes"
+    return _found(value)
+
+
+def _value_message(item: ErrorDetails, label: str, root: str) -> str:
+    """A sentence about the deck format for one of pydantic's errors on a value."""
+    kind, value, ctx = item["type"], item["input"], item.get("ctx", {})
+    if root == "level":
+        return f"level must be {_LEVEL}, not {_found(value)}"
+    if root == "correct":
+        return f"correct must be {_HOLDS['correct']}, not {_found(value)}"
+    if root == "choices" and kind in ("too_short", "too_long"):
+        return f"choices must list {_HOLDS['choices']}, not {ctx['actual_length']}"
+    if kind == "string_type":
+        return f"{label} must be text, not {_not_text(value)}"
+    if kind == "string_too_short":
+        return f"{label} must not be empty"
+    if kind == "string_too_long":
+        return f"{label} must be at most {ctx['max_length']} characters long, not {len(value)}"
+    if kind == "list_type":
+        return f"{label} must be a list (one '- item' per line, or [a, b]), not {_found(value)}"
+    if kind == "follow_up_form":
+        return f"{label} must be a text, or a mapping with question: (and optional text:), not {_found(value)}"
+    return f"{label}: {item['msg']}"
+
+
 def _pydantic_problems(
-    error: ValidationError, doc: YamlDocument, path: Path, prefix: Loc, model_fields: Iterable[str]
+    error: ValidationError, doc: YamlDocument, path: Path, prefix: Loc, model: type[BaseModel]
 ) -> list[DeckProblem]:
-    """Translate pydantic's errors into positioned, human messages."""
+    """Translate pydantic's errors into positioned sentences about the deck format."""
     problems = []
-    branches = (PLAIN_FOLLOW_UP, LINKED_FOLLOW_UP)  # pydantic's names of union branches, not keys
     for item in error.errors():
-        loc = prefix + tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p in branches)))
+        if _other_branch(item):
+            continue
+        kind, raw = item["type"], item["loc"]
+        last = raw[-1:] if kind == "extra_forbidden" else ()  # an unknown key may be any text
+        loc = prefix + tuple(p for p in raw[: len(raw) - len(last)] if not _branch(p)) + last
         name = str(loc[-1]) if loc else ""
-        kind = item["type"]
+        label = ".".join(str(p) for p in loc[len(prefix) :]) or "value"
+        owner = FollowUpLink if LINKED_FOLLOW_UP in raw else model
         if kind == "extra_forbidden":
-            keys = list(FollowUpLink.model_fields if LINKED_FOLLOW_UP in item["loc"] else model_fields)
+            keys = list(owner.model_fields)
             close = difflib.get_close_matches(name, keys, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(keys)})"
-            problems.append(_problem(doc, path, loc, f"unknown key {name!r}{hint}", key=True))
+            hint = f"did you mean {close[0]}?" if close else f"{_NOUNS[owner]} has the keys {', '.join(keys)}"
+            problems.append(_problem(doc, path, loc, f"unknown key {_key(name)}; {hint}", key=True))
         elif kind == "missing":
-            problems.append(_problem(doc, path, loc[:-1], f"missing required key {name!r}"))
+            message = f"missing {name}: {_NOUNS[owner]} needs {_HOLDS.get(name, 'it')}"
+            problems.append(_problem(doc, path, loc[:-1], message))
         elif kind == "string_pattern_mismatch" and (
             name in ("id", "deck") or (len(loc) > 1 and loc[-2] == "renamed_from")
         ):
             problems.append(
-                _problem(doc, path, loc, f"{name}: {item['input']!r} is not a lowercase slug ([a-z0-9][a-z0-9-]*)")
+                _problem(doc, path, loc, f"{label}: {item['input']!r} is not a lowercase slug ([a-z0-9][a-z0-9-]*)")
             )
         elif kind == "string_pattern_mismatch" and name == "question":
             message = f"question: {item['input']!r} is not a question id or '<deck-id>/<question-id>'"
@@ -67,10 +165,14 @@ def _pydantic_problems(
         elif kind == "string_pattern_mismatch" and name == "topic":
             problems.append(_problem(doc, path, loc, f"topic: {item['input']!r} is not a path such as 'diffusion/dit'"))
         elif kind == "literal_error" and name == "format":
-            problems.append(_problem(doc, path, loc, f"format: expected 1, found {item['input']!r}"))
+            message = f"format must be 1, the version of the deck format, not {_found(item['input'])}"
+            problems.append(_problem(doc, path, loc, message))
         else:
-            label = ".".join(str(p) for p in loc[len(prefix) :]) or "value"
-            problems.append(_problem(doc, path, loc, f"{label}: {item['msg']}"))
+            root = str(loc[len(prefix)]) if len(loc) > len(prefix) else ""
+            message = _value_message(item, label, root)
+            if item["input"] is None and "#" in doc.line_at(loc):
+                message += " (text after ' #' is a comment: put text that holds # in quotes)"
+            problems.append(_problem(doc, path, loc, message))
     return problems
 
 
@@ -92,9 +194,10 @@ def _question_problems(deck_data: dict[str, Any], doc: YamlDocument, path: Path)
         kind = raw.get("type", "open")
         model = QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
         if model is None:
-            problems.append(
-                _problem(doc, path, loc + ("type",), f"type: expected open, choice or cloze, found {kind!r}")
-            )
+            close = difflib.get_close_matches(kind, QUESTION_TYPES, n=1) if isinstance(kind, str) else []
+            hint = f"; did you mean {close[0]}?" if close else ""
+            message = f"type must be open, choice or cloze, not {_found(kind)}{hint}"
+            problems.append(_problem(doc, path, loc + ("type",), message))
             continue
         raw_id = raw.get("id")
         if isinstance(raw_id, str) and raw_id in seen:
@@ -108,7 +211,7 @@ def _question_problems(deck_data: dict[str, Any], doc: YamlDocument, path: Path)
         try:
             questions.append(model.model_validate(raw))
         except ValidationError as e:
-            problems.extend(_pydantic_problems(e, doc, path, loc, model.model_fields))
+            problems.extend(_pydantic_problems(e, doc, path, loc, model))
     problems.extend(_link_problems(raw_questions, deck_data.get("deck"), doc, path))
     return questions, problems
 
@@ -149,12 +252,10 @@ def _semantic_problems(kind: str, raw: dict[str, Any], doc: YamlDocument, path: 
     text, choices, correct = raw.get("text"), raw.get("choices"), raw.get("correct")
     if kind == "cloze" and isinstance(text, str):
         where = loc + ("text",)
-        found = cloze.deletions(text)
-        if not found:
+        found, malformed = cloze.deletions(text), cloze.problems(text)
+        if not found and not malformed:
             problems.append(_problem(doc, path, where, "cloze text has no deletion such as {{c1::hidden}}"))
-        for bad in cloze.problems(text):
-            message = f"malformed cloze deletion at character {bad.offset + 1} of text: {bad.message}"
-            problems.append(_problem(doc, path, where, message))
+        problems.extend(_cloze_problems(malformed, text, doc, path, where))
         for deletion in found:
             if deletion.number < 1:
                 problems.append(_problem(doc, path, where, f"cloze number c{deletion.number}: numbers start at c1"))
@@ -163,9 +264,32 @@ def _semantic_problems(kind: str, raw: dict[str, Any], doc: YamlDocument, path: 
     elif kind == "choice" and isinstance(choices, list):
         indices = correct if isinstance(correct, list) else [correct]
         for index in indices:
-            if isinstance(index, int) and not isinstance(index, bool) and index >= len(choices):
-                message = f"correct: index {index} is out of range: there are {len(choices)} choices (0-based)"
+            if choices and isinstance(index, int) and not isinstance(index, bool) and index >= len(choices):
+                n = len(choices)
+                message = f"correct must be the 0-based index of a choice (0 to {n - 1}: there are {n}), not {index}"
                 problems.append(_problem(doc, path, loc + ("correct",), message))
+    return problems
+
+
+def _cloze_problems(
+    malformed: list[cloze.ClozeProblem], text: str, doc: YamlDocument, path: Path, where: Loc
+) -> list[DeckProblem]:
+    """Each malformed deletion at its line and column in the file, or, where the text as written cannot be matched
+    to its value (an escape in a quoted scalar), at the start of the text with its place in the text."""
+    offsets = [bad.offset for bad in malformed] + [bad.brace for bad in malformed if bad.brace >= 0]
+    places = doc.places_in_text(where, text, offsets)
+    placed = {offset: place for offset, place in zip(offsets, places, strict=True) if place is not None}
+    problems = []
+    for bad in malformed:
+        if bad.offset in placed and (bad.brace < 0 or bad.brace in placed):
+            at = placed[bad.offset]
+            message = bad.describe(lambda offset: f"line {placed[offset].line}, column {placed[offset].column}")
+            problems.append(DeckProblem(path, at.line, at.column, f"malformed cloze deletion: {message}"))
+        else:
+            message = bad.describe(lambda offset: f"character {offset + 1}")
+            problems.append(
+                _problem(doc, path, where, f"malformed cloze deletion at character {bad.offset + 1} of text: {message}")
+            )
     return problems
 
 
@@ -186,7 +310,7 @@ def load_deck_bytes(raw: bytes, path: Path) -> Deck:
     try:
         deck = Deck.model_validate(header)
     except ValidationError as e:
-        problems = _pydantic_problems(e, doc, path, (), Deck.model_fields) + problems
+        problems = _pydantic_problems(e, doc, path, (), Deck) + problems
         raise DeckError(problems) from e
     if problems:
         raise DeckError(problems)

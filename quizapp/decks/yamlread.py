@@ -9,6 +9,8 @@ folded between two East Asian characters joins them without a space
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AnyStr
@@ -32,6 +34,11 @@ _MAYBE_TYPED = frozenset(_RESOLVER.yaml_implicit_resolvers) | {""}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Line breaks as YAML counts them in its marks (a CR LF pair is one).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# The key of a line, if any, and the first character of its value (or of the line).
+_LINE_START = re.compile(r"[ \t]*(?:-[ \t]+)*(?:([^\s#'\"{\[][^:#]*?):[ \t]+)?(\S)?")
+_QUOTED_ONLY = "{[*&!%@`"  # plain text cannot start with these: they begin YAML's other constructs
 _PLAIN_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -54,11 +61,13 @@ class Position:
 
 @dataclass
 class YamlDocument:
-    """A loaded document and where its values and mapping keys start (PyYAML marks), by location."""
+    """A loaded document, its source text, and where its values and mapping keys start (PyYAML marks), by location."""
 
     data: Any
     value_at: dict[Loc, Any] = field(default_factory=dict)
     key_at: dict[Loc, Any] = field(default_factory=dict)
+    text: str = ""
+    _scalar_ends: dict[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """Position of `loc`, or of its nearest ancestor when `loc` itself has none."""
@@ -70,6 +79,61 @@ class YamlDocument:
                 table = self.value_at
             loc = loc[:-1]
         return _pos(self.value_at[()]) if () in self.value_at else Position(1, 1)
+
+    def line_at(self, loc: Loc) -> str:
+        """The line of the file on which the value at `loc` starts ("" if unknown)."""
+        mark = self.value_at.get(loc)
+        if mark is None or not self.text:
+            return ""
+        start = mark.index - mark.column
+        end = self.text.find("\n", start)
+        return self.text[start : len(self.text) if end == -1 else end]
+
+    def places_in_text(self, loc: Loc, value: str, offsets: Sequence[int]) -> list[Position | None]:
+        """Where characters of the text `value` at `loc` are in the file, by their offsets in `value`.
+
+        The n-th '{' (say) of the value is the n-th '{' of the scalar as written when both hold as many:
+        every scalar style keeps such a character as written (folding changes only line breaks and
+        spaces), unless an escape such as "\\x7b" makes one; then that character is not placed (None).
+        Linear in the length of the scalar, however many offsets.
+        """
+        places: list[Position | None] = [None] * len(offsets)
+        mark = self.value_at.get(loc)
+        end = None if mark is None else self._scalar_end(mark.index)
+        if mark is None or end is None:
+            return places  # an alias, or a document without its text
+        by_character: dict[str, list[int]] = {}
+        for k in sorted(range(len(offsets)), key=offsets.__getitem__):
+            by_character.setdefault(value[offsets[k]], []).append(k)
+        found: list[tuple[int, int]] = []  # (index in the file's text, k)
+        for character, ks in by_character.items():
+            if value.count(character) != self.text.count(character, mark.index, end):
+                continue
+            rank, counted_to, seen, source = 0, 0, 0, mark.index - 1
+            for k in ks:  # by ascending offset: the value and the text are each read once
+                rank += value.count(character, counted_to, offsets[k])  # this is the rank-th such character
+                counted_to = offsets[k]
+                while seen <= rank:
+                    source = self.text.find(character, source + 1, end)
+                    seen += 1
+                found.append((source, k))
+        found.sort()
+        line, line_start = mark.line, mark.index - mark.column
+        breaks = _LINE_BREAK.finditer(self.text, mark.index, found[-1][0] if found else mark.index)
+        next_break = next(breaks, None)
+        for index, k in found:
+            while next_break is not None and next_break.end() <= index:
+                line, line_start = line + 1, next_break.end()
+                next_break = next(breaks, None)
+            places[k] = Position(line + 1, index - line_start + 1)
+        return places
+
+    def _scalar_end(self, start: int) -> int | None:
+        """Where the scalar that starts at `start` ends in the text; parsed again, once, only when asked."""
+        if self._scalar_ends is None:
+            events = yaml.parse(self.text, Loader=_LOADER) if self.text else ()
+            self._scalar_ends = {e.start_mark.index: e.end_mark.index for e in events if type(e) is yaml.ScalarEvent}
+        return self._scalar_ends.get(start)
 
 
 class _Frame:
@@ -99,7 +163,8 @@ def _fail(path: Path, position: Position, message: str) -> DeckError:
 
 
 def _tag_refused(tag: str, mark: Any, path: Path) -> DeckError:
-    return _fail(path, _pos(mark), f"tag {tag!r} is not allowed: decks are plain YAML")
+    hint = "; text that starts with ! must be in quotes" if tag.startswith("!") else ""
+    return _fail(path, _pos(mark), f"tag {tag!r} is not allowed: decks are plain YAML{hint}")
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -159,7 +224,7 @@ class _DocumentBuilder:
     def __init__(self, text: str, path: Path) -> None:
         self.text = text
         self.path = path
-        self.doc = YamlDocument(data=None)
+        self.doc = YamlDocument(data=None, text=text)
         self.value_at = self.doc.value_at
         self.key_at = self.doc.key_at
         self.stack: list[_Frame] = []
@@ -223,7 +288,8 @@ class _DocumentBuilder:
     def add_alias(self, event: Any) -> None:
         """The anchored value once more, as long as aliases expand to at most MAX_ALIAS_NODES values in all."""
         if event.anchor not in self.anchors:
-            raise _fail(self.path, _pos(event.start_mark), f"alias *{event.anchor} has no anchor before it")
+            message = f"alias *{event.anchor} has no anchor before it; text that starts with * must be in quotes"
+            raise _fail(self.path, _pos(event.start_mark), message)
         value = self.anchors[event.anchor]
         self.expanded += _size(value)
         if self.expanded > MAX_ALIAS_NODES:
@@ -273,15 +339,44 @@ class _DocumentBuilder:
         return loc
 
 
-def _syntax_error(e: yaml.MarkedYAMLError, path: Path) -> DeckError:
-    """The parser's words at the problem, and where the construct it is in starts when that is another line."""
+def _syntax_error(e: yaml.MarkedYAMLError, text: str, path: Path) -> DeckError:
+    """The parser's words at the problem, where the construct it is in starts when that is another line, and the
+    likely cause."""
     mark = e.problem_mark or e.context_mark
     where = _pos(mark) if mark is not None else Position(1, 1)
     what = " ".join(part for part in (e.context, e.problem) if part)
     if e.context_mark is not None and e.problem_mark is not None and e.context_mark.line != e.problem_mark.line:
         start = _pos(e.context_mark)
         what += f" (the construct starts at line {start.line}, column {start.column})"
-    return _fail(path, where, f"YAML syntax error: {what}")
+    hint = _syntax_hint(e, text)
+    return _fail(path, where, f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""))
+
+
+def _syntax_hint(e: yaml.MarkedYAMLError, text: str) -> str:
+    """What most often causes a syntax error, read from the line the parser stopped on ("" if none fits).
+
+    The two parsers word their errors differently, so the line is what is read, not the words.
+    """
+    mark = e.problem_mark
+    if mark is None:
+        return ""
+    start = text.rfind("\n", 0, mark.index) + 1
+    end = text.find("\n", mark.index)
+    line = text[start : len(text) if end == -1 else end]
+    if "\t" in line[: len(line) - len(line.lstrip(" \t"))] or text[mark.index : mark.index + 1] == "\t":
+        return "YAML indents with spaces, not tabs"
+    head = _LINE_START.match(line)  # always matches: every part of it is optional
+    key, first, column = (head.group(1), head.group(2), mark.index - start) if head else (None, None, 0)
+    quoted = f'{key}: "..."' if key else '"..."'
+    if first is not None and first in _QUOTED_ONLY:
+        return f"text that starts with {first} must be in quotes: {quoted}"
+    if first is not None and first in "'\"" and "end of stream" not in (e.problem or ""):
+        return f"text in quotes ends at the closing quote: put the whole text in quotes, {quoted}"
+    if head and key and line[column : column + 1] == ":" and head.end(1) < column:  # a second colon on a key's line
+        return f"quote the text: {quoted} (unquoted, ': ' starts a mapping and ' #' a comment)"
+    if "block" in (e.context or "") or "mapping values" in (e.problem or ""):
+        return "check the indentation: the keys of one mapping, and the '- ' of one list, start in the same column"
+    return ""
 
 
 def _character_error(e: yaml.reader.ReaderError, text: str, path: Path) -> DeckError:
@@ -304,7 +399,7 @@ def read_yaml(text: str, path: Path) -> YamlDocument:
     try:
         return _DocumentBuilder(text, path).build()
     except yaml.MarkedYAMLError as e:
-        raise _syntax_error(e, path) from e
+        raise _syntax_error(e, text, path) from e
     except yaml.reader.ReaderError as e:
         raise _character_error(e, text, path) from e
     except yaml.YAMLError as e:

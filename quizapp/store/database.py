@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from quizapp.config import make_user_decks_dir
 from quizapp.errors import StorageError
 from quizapp.store import connection
 from quizapp.store.connection import storage_problem
@@ -245,6 +246,7 @@ def open_database(path: Path, *, allow_read_only: bool = False) -> Database:
         version = schema_version_of(path)  # what was created, here or by a process that got there first
         if version is None:
             raise StorageError(f"cannot create the database {path}: it is still empty after creation")
+        make_user_decks_dir(path)
     try:
         if version < SCHEMA_VERSION:
             migrate(path, version, datetime.now(UTC))

@@ -138,10 +138,10 @@ def with_follow_up(entry: str) -> str:
         ("{text: Why?, question: dit/adaln-zero}", "8:32: follow-up links to its own question 'dit/adaln-zero'"),
         ("question: Final_Layer", "8:19: question: 'Final_Layer' is not a question id or '<deck-id>/<question-id>'"),
         ("question: a/b/c", "8:19: question: 'a/b/c' is not a question id or '<deck-id>/<question-id>'"),
-        ("{question: final-layer, txt: Why?}", "8:33: unknown key 'txt' (did you mean 'text'?)"),
-        ("{text: Why?}", "8:9: missing required key 'question'"),
-        ("{question: final-layer, text: ''}", "8:39: follow_ups.0.text: String should have at least 1 character"),
-        ("42", "8:9: follow_ups.0: expected a text, or a mapping with question (and optional text)"),
+        ("{question: final-layer, txt: Why?}", "8:33: unknown key txt; did you mean text?"),
+        ("{text: Why?}", "8:9: missing question: a follow-up link needs the id of the deck question that asks it"),
+        ("{question: final-layer, text: ''}", "8:39: follow_ups.0.text must not be empty"),
+        ("42", "8:9: follow_ups.0 must be a text, or a mapping with question: (and optional text:), not 42"),
     ],
 )  # fmt: skip
 def test_each_bad_link_is_reported_where_it_is_written(entry: str, expected: str) -> None:

@@ -67,7 +67,7 @@ def test_cards_one_per_cloze_number_and_content_round_trips() -> None:
     [
         (
             "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n    key_point: [x]\n",
-            "7:5: unknown key 'key_point' (did you mean 'key_points'?)",
+            "7:5: unknown key key_point; did you mean key_points?",
         ),
         (
             "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n  - id: a\n    prompt: q\n    answer: b\n",
@@ -87,21 +87,24 @@ def test_cards_one_per_cloze_number_and_content_round_trips() -> None:
         ),
         (
             "format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: 5\n",
-            "8:14: correct: index 5 is out of range: there are 2 choices (0-based)",
+            "8:14: correct must be the 0-based index of a choice (0 to 1: there are 2), not 5",
         ),
         (
             "format: 1\ndeck: d\nquestions:\n  - id: c\n    type: choice\n    prompt: p\n    choices: [a, b]\n    correct: [0, 2]\n",
-            "8:14: correct: index 2 is out of range: there are 2 choices (0-based)",
+            "8:14: correct must be the 0-based index of a choice (0 to 1: there are 2), not 2",
         ),
-        ("format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n", "4:5: missing required key 'answer'"),
-        ("format: 2\ndeck: d\nquestions: []\n", "1:9: format: expected 1, found 2"),
+        (
+            "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n",
+            "4:5: missing answer: an open question needs its model answer",
+        ),
+        ("format: 2\ndeck: d\nquestions: []\n", "1:9: format must be 1, the version of the deck format, not 2"),
         (
             "format: 1\ndeck: d\nquestions:\n  - id: a\n    type: essay\n    prompt: p\n",
-            "5:11: type: expected open, choice or cloze, found 'essay'",
+            "5:11: type must be open, choice or cloze, not 'essay'",
         ),
         (
             "format: 1\ndeck: d\nquestions:\n  - id: a\n    level: 7\n    prompt: p\n    answer: a\n",
-            "5:12: level: Input should be less than or equal to 5",
+            "5:12: level must be a whole number from 1 (warm-up) to 5 (research depth), not 7",
         ),
         ("format: 1\ndeck: d\ndeck: e\nquestions: []\n", "3:1: duplicate key 'deck'"),
         (
@@ -187,11 +190,14 @@ RENAMED_FROM = "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    an
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("[Old_Id]", "7:20: 0: 'Old_Id' is not a lowercase slug ([a-z0-9][a-z0-9-]*)"),
-        ("[7]", "7:20: renamed_from.0: Input should be a valid string"),
-        ("[{old: x}]", "7:20: renamed_from.0: Input should be a valid string"),
-        ("[" + "a" * 101 + "]", "7:20: renamed_from.0: String should have at most 100 characters"),
-        ("5", "7:19: renamed_from: Input should be a valid list"),
+        ("[Old_Id]", "7:20: renamed_from.0: 'Old_Id' is not a lowercase slug ([a-z0-9][a-z0-9-]*)"),
+        ("[7]", "7:20: renamed_from.0 must be text, not the number 7: put it in quotes to keep it as text"),
+        (
+            "[{old: x}]",
+            "7:20: renamed_from.0 must be text, not a mapping: text with ': ' in it, or that starts with {, must be in quotes",
+        ),
+        ("[" + "a" * 101 + "]", "7:20: renamed_from.0 must be at most 100 characters long, not 101"),
+        ("5", "7:19: renamed_from must be a list (one '- item' per line, or [a, b]), not 5"),
     ],
 )
 def test_renamed_from_gets_the_slug_message_only_for_a_pattern_mismatch(value: str, expected: str) -> None:

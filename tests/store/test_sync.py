@@ -149,7 +149,7 @@ def test_error_in_any_file_writes_nothing(db, deck_dir: Path, clock: Clock) -> N
     (deck_dir / "broken.yaml").write_text("format: 1\ndeck: broken\nquestions:\n  - id: x\n    prompt: p\n")
     with pytest.raises(DeckError) as info:
         sync_decks(db, [deck_dir], clock())
-    assert "broken.yaml:4:5: missing required key 'answer'" in str(info.value)
+    assert "broken.yaml:4:5: missing answer: an open question needs its model answer" in str(info.value)
     assert cards(db) == {}
 
 
