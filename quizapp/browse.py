@@ -16,6 +16,7 @@ from pathlib import Path
 from quizapp.config import ReviewSettings
 from quizapp.decks.questions import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
+from quizapp.mathtext import render_plain_math
 from quizapp.store import browse_queries as sql
 from quizapp.store.connection import from_db, named, to_db
 from quizapp.store.database import Database
@@ -96,8 +97,9 @@ class CardLine:
 
     @property
     def prompt(self) -> str:
-        """The question on one line (a cloze card's text, deletions shown)."""
-        return " ".join(str(getattr(self.question, "prompt", None) or getattr(self.question, "text", "")).split())
+        """The question on one line, its math in Unicode as on the card (a cloze card's text, deletions shown)."""
+        text = str(getattr(self.question, "prompt", None) or getattr(self.question, "text", ""))
+        return " ".join(render_plain_math(text).split())
 
 
 def _pattern(word: str) -> str:

@@ -167,6 +167,7 @@ class MockRun:
     mock_id: int
     waiting: deque[Item] = field(default_factory=deque)
     asked: int = 0  # questions and follow-ups recorded
+    questions_asked: int = 0  # of them, the questions drawn (not follow-ups)
 
     @classmethod
     def start(
@@ -243,6 +244,7 @@ class MockRun:
             )
         assert cursor.lastrowid is not None
         self.asked += 1
+        self.questions_asked += item.parent is None
         if self.waiting and self.waiting[0] is item:
             self.waiting.popleft()
         if not item.is_plain_follow_up:

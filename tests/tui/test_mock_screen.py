@@ -41,7 +41,7 @@ async def test_a_three_question_mock_end_to_end(make_app: Callable[..., QuizApp]
         screen = app.screen
         assert isinstance(screen, MockScreen) and screen.run is not None
         assert screen.run.main_questions_left == 3
-        assert "1 of 3" in text_of(app, "#mock-head") and "this question 4:00" in text_of(app, "#mock-clock")
+        assert "question 1 of 3" in text_of(app, "#mock-head") and "this question 4:00" in text_of(app, "#mock-clock")
         await pilot.press("n")  # notes: typed into the text area, keys included
         await pilot.press(*"noise y")
         await pilot.press("escape")

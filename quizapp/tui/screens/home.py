@@ -37,8 +37,8 @@ def whole_report(scheduler: ReviewScheduler) -> Report:
     return report
 
 
-COUNT_COLUMNS_WIDTH = 33  # New, Learn, Due and Cards with their padding, and the table's edges
-PROBLEMS_SHOWN = 4
+COUNT_COLUMNS_WIDTH = 28  # New, Learn, Due and Cards with their cell padding, the title's padding and a scrollbar
+PROBLEMS_SHOWN = 3
 
 
 class HomeScreen(Screen[None]):

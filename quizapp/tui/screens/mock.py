@@ -192,13 +192,13 @@ class MockScreen(Screen[None]):
                 " left",
             )  # fmt: skip
         )
-        run = self.run
-        number = run.asked + 1
-        total = run.asked + run.main_questions_left
+        run, item = self.run, self.item
+        follow_up = item is not None and item.parent is not None
+        number = run.questions_asked + (0 if follow_up else 1)  # a follow-up belongs to the question before it
+        total = run.questions_asked + run.main_questions_left
+        where = f"question {number} of {total}" + (" · follow-up" if follow_up else "")
         last = " · time is up: last question" if self.time_left() <= 0 else ""
-        self.query_one("#mock-head", Static).update(
-            Content.assemble(("Mock interview", "bold"), f" · {number} of {total}{last}")
-        )
+        self.query_one("#mock-head", Static).update(Content.assemble(("Mock interview", "bold"), f" · {where}{last}"))
 
     def update_bar(self) -> None:
         bar = self.query_one("#mock-bar", Static)

@@ -401,8 +401,8 @@ class ReviewScreen(Screen[None]):
             if isinstance(card.question, StoredChoice):
                 several = len(card.question.correct_set) > 1
                 letters = faces.LETTERS[: len(card.question.choices)]
-                hint = f"pick {letters[0]}–{letters[-1]}" + (" (several)" if several else "") + ", then space"
-                bar.update(Content.assemble((hint, "bold"), " · space: show answer", *sure))
+                hint = f"pick {letters[0]}–{letters[-1]}" + (" (several)" if several else "")
+                bar.update(Content.assemble((hint, "bold"), ", then ", ("space", "bold"), ": show answer", *sure))
             else:
                 bar.update(Content.assemble(("space", "bold"), ": show answer", *sure))
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len, set_cell_size
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from quizapp.mock import Scorecard
+from quizapp.mock import AskedQuestion, Scorecard
 from quizapp.tui.messages import HomeWanted
 
 
@@ -28,6 +29,16 @@ def clock_text(seconds: float) -> str:
 
 def share(part: int, whole: int) -> str:
     return f"{part}/{whole} ({part / whole:.0%})" if whole else "—"
+
+
+def label(q: AskedQuestion) -> str:
+    """A question by its card, a plain follow-up by its text."""
+    return q.uid if q.follow_up is None else f"↳ {q.follow_up}"
+
+
+def shortened(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (a CJK character takes two), with "…" when cut."""
+    return text if cell_len(text) <= cells else set_cell_size(text, cells - 1) + "…"
 
 
 def topics_table(card: Scorecard) -> Table:
@@ -98,10 +109,7 @@ class ScorecardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         card = self.card
         covered = share(card.recalled, card.key_points)
-        weakest = "\n".join(
-            f"  {q.uid if q.follow_up is None else '↳ ' + q.follow_up} · {q.covered:.0%} covered"
-            for q in card.weakest()
-        )
+        weakest = "\n".join(f"  {shortened(label(q), 56)} · {q.covered:.0%} covered" for q in card.weakest())
         summary = (
             f"Answers       {len(card.asked)} ({sum(q.is_follow_up for q in card.asked)} follow-ups)\n"
             f"Key points    {covered}\n"
