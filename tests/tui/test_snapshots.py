@@ -56,7 +56,7 @@ def test_review_open_question_answer_side(snap_compare, make_app: Callable[..., 
 
 
 def test_review_choice_after_a_wrong_pick(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("r", "space", "3", "c"))
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("r", "space", "3", "c", "space"))
 
 
 def test_review_cloze_front(snap_compare, make_app: Callable[..., QuizApp]) -> None:  # type: ignore[no-untyped-def]
