@@ -52,3 +52,9 @@ class ConfigError(QuizError):
 
     title = "Configuration error"
     exit_code = 2
+
+
+class UsageError(QuizError):
+    """A command given arguments it cannot act on."""
+
+    exit_code = 2
