@@ -1,4 +1,6 @@
-"""Time from launching `quizapp` to the first card painted, and the TUI's peak memory, on a real pseudo-terminal.
+"""Time from launching `quizapp` to the first card painted, and the TUI's peak memory, on a real pseudo-terminal;
+and the same launch of a bare Textual app painting the same card (`bare_card.py`), which quizapp's start-up is
+measured against.
 
 Usage: python benchmarks/first_card.py [--db PATH] [--decks DIR] [--deck ID] [--runs N]
 """
@@ -21,17 +23,28 @@ import time
 from pathlib import Path
 
 MARKER = b"show answer"
+BARE_CARD = Path(__file__).with_name("bare_card.py")
+
+
+def quizapp_command(args: list[str]) -> list[str]:
+    """`quizapp` with `args`, as `python -m quizapp` (what the `quizapp` script runs)."""
+    return [sys.executable, "-m", "quizapp", *args]
+
+
+def bare_command(markdown: Path) -> list[str]:
+    """The bare Textual app painting the Markdown of `markdown`."""
+    return [sys.executable, str(BARE_CARD), str(markdown)]
 
 
 class Tui:
-    """A `quizapp` process on a pseudo-terminal of 80x24."""
+    """A terminal app (by default `quizapp` with `args`) on a pseudo-terminal of 80x24."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], command: list[str] | None = None) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "quizapp", *args],
+            command or quizapp_command(args),
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -52,7 +65,7 @@ class Tui:
             try:
                 self.output.extend(os.read(self.master, 65536))
             except OSError:
-                raise RuntimeError(f"quizapp exited: {bytes(self.output[-500:])!r}") from None
+                raise RuntimeError(f"the app exited: {bytes(self.output[-500:])!r}") from None
         return time.perf_counter() - self.started
 
     def answer(self, count: int) -> None:
@@ -77,7 +90,12 @@ class Tui:
 
 def first_card_seconds(args: list[str], env: dict[str, str], timeout: float = 60) -> float:
     """Seconds until the review screen's first card is on the terminal."""
-    tui = Tui(args, env)
+    return launch_seconds(quizapp_command(args), env, timeout)
+
+
+def launch_seconds(command: list[str], env: dict[str, str], timeout: float = 60) -> float:
+    """Seconds from starting `command` until its first card is on the terminal (MARKER under it)."""
+    tui = Tui([], env, command)
     try:
         return tui.wait_for(MARKER, timeout)
     finally:

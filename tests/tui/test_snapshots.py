@@ -101,7 +101,9 @@ def test_summary_of_what_the_sitting_changed(snap_compare, make_app: Callable[..
     async def run_before(pilot: Pilot[int]) -> None:
         session = await learn_then_come_back(pilot, clock)
         await app.push_screen(SummaryScreen(session.summary(clock(), app.library.db), "All decks"))
-        await pilot.pause()
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

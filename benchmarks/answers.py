@@ -1,0 +1,85 @@
+"""quizapp's answers timed one by one, in a process of its own, on the path the review screen runs between two cards.
+
+  - `screen`: what the review screen does from a grade to the next card's grade bar: the answer (card state,
+    review log, tallies, leech check: one durable write transaction), then the next card, the counts above it and
+    its lapses (`next_up`, on the scheduler thread), then the intervals of the grade bar (`intervals`);
+  - `recount`: the same (the counts are recounted from the database for every card on both paths);
+  - `core`: the next card and the answer only.
+
+The grades are anki_side.grades(): the same list Anki's side answers with. One untimed read of the first card and
+its counts comes first, as Anki's side builds its queue untimed. Prints the seconds of each answer as JSON. With
+`serve`, it answers requests read from stdin instead, one JSON list [DB, PATH, N] a line, each with its latencies
+as a JSON line: the repetitions of run.py, many and short, in one process as Anki's side has them.
+
+Usage: python benchmarks/answers.py DB screen|recount|core N | serve
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from anki_side import grades  # noqa: E402
+
+from quizapp.config import ReviewSettings, SchedulerSettings  # noqa: E402
+from quizapp.scheduling import Grade, ReviewScheduler, StudyCard  # noqa: E402
+from quizapp.store.database import open_database  # noqa: E402
+
+PATHS = ("screen", "recount", "core")
+DECKS = "SELECT id FROM deck ORDER BY id"
+
+
+def next_up(scheduler: ReviewScheduler, deck_ids: list[str]) -> StudyCard | None:
+    """What the review screen reads after an answer: the next card, the counts above it, its lapses."""
+    card = scheduler.next_card(deck_ids)
+    if card is not None:
+        scheduler.left_today(deck_ids)
+        scheduler.lapses(card.id)
+    return card
+
+
+def latencies(db_path: Path, path: str, answers: int) -> list[float]:
+    """Seconds per answer on `path` (see the module docstring), over every deck, with the default settings."""
+    db = open_database(db_path)
+    scheduler = ReviewScheduler(db, SchedulerSettings(), ReviewSettings())
+    deck_ids = [row[0] for row in db.conn.execute(DECKS)]  # every deck, as `r` on home reviews
+    times: list[float] = []
+    try:
+        card = next_up(scheduler, deck_ids)
+        for grade in grades(answers):
+            if card is None:
+                raise RuntimeError("the queue ran empty")
+            started = time.perf_counter()
+            if path == "core":
+                scheduler.answer(card.id, Grade(grade), 10_000)
+                card = scheduler.next_card(deck_ids)
+            else:
+                scheduler.answer(card.id, Grade(grade), 10_000)
+                card = next_up(scheduler, deck_ids)  # the counts are read again for every card on both paths
+                if card is not None:
+                    scheduler.intervals(card)
+            times.append(time.perf_counter() - started)
+    finally:
+        db.close()
+    return times
+
+
+def serve() -> None:
+    """Time the answers of each request on stdin (see the module docstring) until stdin ends."""
+    for line in sys.stdin:
+        db_file, path, count = json.loads(line)
+        print(json.dumps(latencies(Path(db_file), path, int(count))), flush=True)
+
+
+if __name__ == "__main__":
+    match sys.argv[1:]:
+        case [db_file, path, count] if path in PATHS:
+            print(json.dumps(latencies(Path(db_file), path, int(count))))
+        case ["serve"]:
+            serve()
+        case _:
+            raise SystemExit(__doc__)
