@@ -405,7 +405,7 @@ def report_row(comparison: Comparison, what: str) -> Row:
     row = Row(f"{comparison.measure}, {what}", "s", comparison.quizapp, comparison.anki)
     if comparison.measure.startswith("report, "):  # the processes a user runs
         row.target, row.meets = "< 1 s, ≤ 1× Anki", lambda r: median(r.quizapp) < 1 and (r.ratio or 0) <= 1
-    elif comparison.anki is None:
+    elif comparison.measure.startswith("Statistics screen"):  # the in-process compute has no target of its own
         row.target, row.meets = "< 1 s", below(1)
     return row
 
