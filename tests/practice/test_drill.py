@@ -87,3 +87,20 @@ def test_an_undone_drill_answer_is_asked_again_first() -> None:
     queue.answered(1, True)
     queue.put_back(1)
     assert list(queue.waiting) == [1, 2, 3]
+
+
+def test_due_now_follows_the_study_day_not_the_calendar_day(scheduler: ReviewScheduler, clock: Clock) -> None:
+    """The day starts at 4 am (UTC here): at 03:30 a review due at 03:50 is today's, one due at 04:10 is not;
+    a learning card is due within the 20-minute learn-ahead window."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    card = scheduler.card(fetch(scheduler.db, "SELECT id FROM card ORDER BY id")[0].id)
+    clock.now = datetime(2026, 3, 3, 3, 30, tzinfo=UTC)
+    review = replace(card, state=CardState.Review, stability=5.0, difficulty=5.0, last_review=clock.now)
+    assert scheduler.due_now(replace(review, due=datetime(2026, 3, 3, 3, 50, tzinfo=UTC)))
+    assert not scheduler.due_now(replace(review, due=datetime(2026, 3, 3, 4, 10, tzinfo=UTC)))
+    learning = replace(review, state=CardState.Learning)
+    assert scheduler.due_now(replace(learning, due=clock.now + timedelta(minutes=19)))
+    assert not scheduler.due_now(replace(learning, due=clock.now + timedelta(minutes=21)))
+    assert not scheduler.due_now(card)  # new
