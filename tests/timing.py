@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import time
 import tracemalloc
@@ -38,16 +39,23 @@ def _deeper(frames: int, run: Callable[[], object]) -> object:
 def cpu_seconds(run: Callable[[], object], *, repeat: int = 2, limit: float = 10.0) -> float:
     """Fewest CPU seconds `run` took in `repeat` runs, each from a different call depth.
 
-    CPU time, so other processes barely count. The depth varies because CPython 3.11 maps and
+    CPU time, so other processes barely count, with the garbage collector paused. The depth varies because CPython 3.11 maps and
     unmaps a chunk of its frame stack on every call made right at a chunk's edge, which makes a
     loop of calls several times slower at a few call depths whatever the algorithm.
     """
     best = float("inf")
-    with give_up_after(limit * repeat):
-        for attempt in range(repeat):
-            started = time.process_time()
-            _deeper(attempt * DEPTH_STEP, run)
-            best = min(best, time.process_time() - started)
+    collecting = gc.isenabled()
+    gc.collect()  # a collection of what earlier tests left is not the cost of `run`
+    gc.disable()
+    try:
+        with give_up_after(limit * repeat):
+            for attempt in range(repeat):
+                started = time.process_time()
+                _deeper(attempt * DEPTH_STEP, run)
+                best = min(best, time.process_time() - started)
+    finally:
+        if collecting:
+            gc.enable()
     return best
 
 
