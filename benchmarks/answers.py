@@ -3,7 +3,8 @@
   - `screen`: what the review screen does from a grade to the next card's grade bar: the answer (card state,
     review log, tallies, leech check: one durable write transaction), then the next card, the counts above it and
     its lapses (`next_up`, on the scheduler thread), then the intervals of the grade bar (`intervals`);
-  - `recount`: the same (the counts are recounted from the database for every card on both paths);
+  - `recount`: the same, with the counts recounted from the database for every card, as when another window
+    answers at the same time (`screen` keeps them, updated by each answer, as the review screen does);
   - `core`: the next card and the answer only.
 
 The grades are anki_side.grades(): the same list Anki's side answers with. One untimed read of the first card and
@@ -26,20 +27,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from anki_side import grades  # noqa: E402
 
 from quizapp.config import ReviewSettings, SchedulerSettings  # noqa: E402
-from quizapp.scheduling import Grade, ReviewScheduler, StudyCard  # noqa: E402
+from quizapp.scheduling import Grade, ReviewScheduler  # noqa: E402
 from quizapp.store.database import open_database  # noqa: E402
 
 PATHS = ("screen", "recount", "core")
 DECKS = "SELECT id FROM deck ORDER BY id"
-
-
-def next_up(scheduler: ReviewScheduler, deck_ids: list[str]) -> StudyCard | None:
-    """What the review screen reads after an answer: the next card, the counts above it, its lapses."""
-    card = scheduler.next_card(deck_ids)
-    if card is not None:
-        scheduler.left_today(deck_ids)
-        scheduler.lapses(card.id)
-    return card
 
 
 def latencies(db_path: Path, path: str, answers: int) -> list[float]:
@@ -49,7 +41,7 @@ def latencies(db_path: Path, path: str, answers: int) -> list[float]:
     deck_ids = [row[0] for row in db.conn.execute(DECKS)]  # every deck, as `r` on home reviews
     times: list[float] = []
     try:
-        card = next_up(scheduler, deck_ids)
+        card = scheduler.next_up(deck_ids).card
         for grade in grades(answers):
             if card is None:
                 raise RuntimeError("the queue ran empty")
@@ -59,7 +51,9 @@ def latencies(db_path: Path, path: str, answers: int) -> list[float]:
                 card = scheduler.next_card(deck_ids)
             else:
                 scheduler.answer(card.id, Grade(grade), 10_000)
-                card = next_up(scheduler, deck_ids)  # the counts are read again for every card on both paths
+                if path == "recount":
+                    scheduler.forget_counts()
+                card = scheduler.next_up(deck_ids).card  # what ReviewScreen.next_up reads on its scheduler thread
                 if card is not None:
                     scheduler.intervals(card)
             times.append(time.perf_counter() - started)

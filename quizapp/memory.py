@@ -108,27 +108,49 @@ class StudyDayFsrs:
         """`interval` days fuzzed within its range, by a random number drawn from `seed`."""
         if not self.settings.fuzz or interval < MIN_FUZZED_INTERVAL:
             return interval
+        return self._fuzz(interval, random.Random(seed).random())
+
+    def _fuzz(self, interval: int, draw: float) -> int:
+        """`interval` days (at least MIN_FUZZED_INTERVAL) placed within its fuzz range by `draw`, in [0, 1)."""
         low, high = fuzz_range(interval, self.settings.maximum_interval_days)
-        return min(high, math.floor(low + random.Random(seed).random() * (high - low + 1)))
+        return min(high, math.floor(low + draw * (high - low + 1)))
 
     def answer(self, card_id: int, before: MemoryState, grade: int, now: datetime) -> MemoryState:
         """The card's state after answering `grade` (1-4) at `now`."""
-        after, _log = self._fsrs.review_card(self._fsrs_card(card_id, before, now), fsrs.Rating(grade), now)
-        state = CardState(int(after.state))
-        due = after.due
-        if state == CardState.Review:  # py-fsrs gave now + whole days: land on the study day instead
-            days = self.fuzzed((after.due - now).days, fuzz_seed(card_id, before.last_review))
-            due = start_of_study_day(self.study_day(now) + timedelta(days=days), self.day_start_hour, self.tz)
-        return MemoryState(state, after.step, after.stability, after.difficulty, due, now)
+        return self._answers(card_id, before, now, (grade,))[grade]
+
+    def _answers(
+        self, card_id: int, before: MemoryState, now: datetime, grades: tuple[int, ...]
+    ) -> dict[int, MemoryState]:
+        """The card's state after each of `grades` at `now`. What the grades share is worked out once: the card
+        as py-fsrs sees it, the study day of `now`, and the fuzz's random number (seeded by the card and its
+        last review, so the same for every grade)."""
+        card = self._fsrs_card(card_id, before, now)  # review_card copies it: every grade starts from it
+        today: date | None = None
+        draw: float | None = None
+        states = {}
+        for grade in grades:
+            after, _log = self._fsrs.review_card(card, fsrs.Rating(grade), now)
+            state = CardState(int(after.state))
+            due = after.due
+            if state == CardState.Review:  # py-fsrs gave now + whole days: land on the study day instead
+                today = self.study_day(now) if today is None else today
+                days = (after.due - now).days
+                if self.settings.fuzz and days >= MIN_FUZZED_INTERVAL:
+                    draw = random.Random(fuzz_seed(card_id, before.last_review)).random() if draw is None else draw
+                    days = self._fuzz(days, draw)
+                due = start_of_study_day(today + timedelta(days=days), self.day_start_hour, self.tz)
+            states[grade] = MemoryState(state, after.step, after.stability, after.difficulty, due, now)
+        return states
 
     def preview(self, card_id: int, before: MemoryState, now: datetime) -> dict[int, timedelta]:
         """For each grade, how long until the card comes back: whole study days for a review, else the step."""
         waits = {}
-        for grade in range(1, 5):
-            after = self.answer(card_id, before, grade, now)
+        today = self.study_day(now)
+        for grade, after in self._answers(card_id, before, now, (1, 2, 3, 4)).items():
             assert after.due is not None
             if after.state == CardState.Review:
-                waits[grade] = timedelta(days=(self.study_day(after.due) - self.study_day(now)).days)
+                waits[grade] = timedelta(days=(self.study_day(after.due) - today).days)
             else:
                 waits[grade] = after.due - now
         return waits

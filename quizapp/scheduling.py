@@ -117,10 +117,14 @@ def lapses_after_newest(conn: sqlite3.Connection, card_id: int, threshold: int) 
     """The card's lapses (Again after at least a study day: what `card_tally.lapses` sums) counted from its
     newest review, and whether that review was the lapse that made it a leech."""
     newest = named(conn).execute(tallies.PREVIOUS_ANSWER, {"card_id": card_id}).fetchone()
-    if newest is None:
-        return 0, False
-    lapses = tallies.next_counts(newest, None)[1]
-    return lapses, lapses > int(newest["lapses_before"] or 0) and leech_threshold_met(lapses, threshold)
+    return (0, False) if newest is None else lapses_after(newest, threshold)
+
+
+def lapses_after(review: Mapping[str, Any], threshold: int) -> tuple[int, bool]:
+    """The card's lapses counted from `review`, its newest (`review_number`, `lapses_before`, `elapsed_days`,
+    `rating`), and whether that review was the lapse that made it a leech."""
+    lapses = tallies.next_counts(review, None)[1]
+    return lapses, lapses > int(review["lapses_before"] or 0) and leech_threshold_met(lapses, threshold)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,48 @@ class QueueCounts:
     @property
     def total(self) -> int:
         return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class NextUp:
+    """What the review shows next: a card (None when nothing is due), the cards still to study today by kind (in a
+    drill, `review` counts the drill's answers still needed), and the card's lapses (for its leech tag)."""
+
+    card: StudyCard | None
+    counts: QueueCounts = QueueCounts()
+    lapses: int = 0
+
+
+Filter = tuple[tuple[str, ...] | None, str | None]
+"""The decks (None: all) and the topic (None: all) a queue is drawn from."""
+_DATA_VERSION = "PRAGMA data_version"  # changes when another connection commits
+
+
+def _filter(deck_ids: Sequence[str] | None, topic: str | None) -> Filter:
+    return (tuple(deck_ids) if deck_ids is not None else None, topic or None)
+
+
+def _in_filter(queue_filter: Filter, deck_id: str, topic: str) -> bool:
+    """Whether a card of `deck_id` and `topic` is in the filter (as `queue.QueueQueries` selects)."""
+    deck_ids, wanted = queue_filter
+    if deck_ids is not None and deck_id not in deck_ids:
+        return False
+    return not wanted or topic == wanted or topic.startswith(wanted.rstrip("/") + "/")
+
+
+def _counted_as(card: sqlite3.Row | Mapping[str, Any], fresh: bool, params: Mapping[str, object]) -> str | None:
+    """What `left_today` counts a card as ("new", "learning", "review"), or None: the same conditions as the
+    count statements of `queue.QueueQueries`, on the card's stored columns (times as stored text). `fresh`: no
+    sibling of a cloze card answered today."""
+    buried = card["buried_until"]
+    if card["retired"] or card["suspended"] or (buried is not None and buried > params["now"]):
+        return None
+    state, due = card["state"], card["due"]
+    if state in (CardState.Learning, CardState.Relearning):
+        return "learning" if due is not None and due < params["learn_until"] else None
+    if state == CardState.Review:
+        return "review" if fresh and due is not None and due < params["day_end"] else None
+    return "new" if fresh else None
 
 
 @dataclass(frozen=True)
@@ -233,11 +279,18 @@ class ReviewScheduler:
         self._cache: dict[tuple[tuple[str, ...] | None, str | None], queue.QueueQueries] = {}
         never = datetime.min.replace(tzinfo=UTC)
         self._day: tuple[datetime, datetime, dict[str, str]] = (never, never, {})
+        # The counts of each filter as `left_today` last gave them, kept up to date by this scheduler's answers, and
+        # in force while the database holds what they were worked out from: as of `_counted_as_of`, the
+        # commits of other connections (`PRAGMA data_version`) and of this one, and the study day's end.
+        self._counted: dict[Filter, QueueCounts] = {}
+        self._new_unknown: set[Filter] = set()  # kept counts whose new cards are to be counted again
+        self._counted_as_of: tuple[int, int, object] | None = None
+        self._introduced = 0  # new cards answered today, when the counts were worked out (for their allowance)
 
     # --- the queue -------------------------------------------------------------------
 
     def _queries(self, deck_ids: Sequence[str] | None, topic: str | None) -> queue.QueueQueries:
-        key = (tuple(deck_ids) if deck_ids is not None else None, topic or None)
+        key = _filter(deck_ids, topic)
         if key not in self._cache:
             self._cache[key] = queue.QueueQueries(*key)
         return self._cache[key]
@@ -254,8 +307,8 @@ class ReviewScheduler:
         return {**(queries.params if queries else {}), **self._day[2], **times}
 
     def _new_left(self, conn: sqlite3.Connection, params: dict[str, object]) -> int:
-        introduced = named(conn).execute(queue.INTRODUCED_SINCE, params).fetchone()["answers"]
-        return max(0, self.review.new_per_day - int(introduced))
+        self._introduced = int(named(conn).execute(queue.INTRODUCED_SINCE, params).fetchone()["answers"])
+        return max(0, self.review.new_per_day - self._introduced)
 
     def _allowance(self, conn: sqlite3.Connection, params: dict[str, object]) -> NewAllowance:
         """The new cards allowed today; the per-deck count of today's new cards is read only if a deck has a
@@ -281,20 +334,41 @@ class ReviewScheduler:
         queries = self._queries(deck_ids, topic)
         params = self._times(queries)
         with self.db.read() as conn:
-            for kind, statement in queries.candidates:
-                run_with = params
-                if kind == "new":
-                    allowance = self._allowance(conn, params)
-                    if allowance.overall == 0:
+            return self._next_card(conn, queries, params, deck_ids)
+
+    def _next_card(
+        self,
+        conn: sqlite3.Connection,
+        queries: queue.QueueQueries,
+        params: dict[str, object],
+        deck_ids: Sequence[str] | None,
+        counts: QueueCounts | None = None,
+    ) -> StudyCard | None:
+        """`next_card` in a read transaction; the kinds `counts` (the filter's, if known) has none of are not
+        looked for. The learn-ahead ones are, when the window reaches past what the learning count covers."""
+        skipped: set[str] = set()
+        if counts is not None and not self.review.deck_limits:
+            skipped = {kind for kind, left in (("new", counts.new), ("review", counts.review)) if not left}
+            if not counts.learning:
+                skipped.add("learning")
+                if str(params["ahead"]) < str(params["learn_until"]):
+                    skipped.add("ahead")
+        for kind, statement in queries.candidates:
+            if kind in skipped:
+                continue
+            run_with = params
+            if kind == "new":
+                allowance = self._allowance(conn, params)
+                if allowance.overall == 0:
+                    continue
+                if full := allowance.at_limit(deck_ids):
+                    run_with = {**params, "excluded_decks": json.dumps(full)}
+                    if not self._any_new(conn, queries, run_with):
                         continue
-                    if full := allowance.at_limit(deck_ids):
-                        run_with = {**params, "excluded_decks": json.dumps(full)}
-                        if not self._any_new(conn, queries, run_with):
-                            continue
-                        statement = queries.new_outside
-                row = named(conn).execute(statement, run_with).fetchone()
-                if row is not None:
-                    return _study_card(row)
+                    statement = queries.new_outside
+            row = named(conn).execute(statement, run_with).fetchone()
+            if row is not None:
+                return _study_card(row)
         return None
 
     @staticmethod
@@ -333,13 +407,69 @@ class ReviewScheduler:
 
     def left_today(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> QueueCounts:
         """Cards still to study today, by kind, as Anki counts them above its cards: new cards up to what the daily
-        limits still allow, (re)learning cards due today, and reviews due today. Cheap even with 100k cards."""
+        limits still allow, (re)learning cards due today, and reviews due today. Cheap even with 100k cards, and
+        kept between calls (see `_left`)."""
         queries = self._queries(deck_ids, topic)
         params = self._times(queries)
         with self.db.read() as conn:
+            return self._left(conn, queries, params, _filter(deck_ids, topic))
+
+    def next_up(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> NextUp:
+        """What the review shows next, read at once: the next card (`next_card`), the counts above it
+        (`left_today`) and its lapses."""
+        queries = self._queries(deck_ids, topic)
+        params = self._times(queries)
+        with self.db.read() as conn:
+            counts = self._left(conn, queries, params, _filter(deck_ids, topic))
+            card = self._next_card(conn, queries, params, deck_ids, counts)
+            if card is None:
+                return NextUp(None)
+            return NextUp(card, counts, lapses_after_newest(conn, card.id, self.review.leech_threshold)[0])
+
+    def forget_counts(self) -> None:
+        """Count again at the next `left_today`, rather than keep the counts up to date."""
+        self._counted.clear()
+        self._new_unknown.clear()
+
+    def _left(
+        self,
+        conn: sqlite3.Connection,
+        queries: queue.QueueQueries,
+        params: dict[str, object],
+        key: Filter,
+    ) -> QueueCounts:
+        """The counts of the filter `key`: kept from the last time while they are in force (`_counts_in_force`),
+        else counted (and kept, when they can be kept up to date)."""
+        self._counts_in_force(conn, params)
+        counts = self._counted.get(key)
+        if counts is not None and key in self._new_unknown:
+            new = self._new_today(conn, queries, params, self._allowance(conn, params), key[0])
+            counts = self._counted[key] = replace(counts, new=new)
+            self._new_unknown.discard(key)
+        if counts is None:
             due = named(conn).execute(queries.due_count, params).fetchone()
-            new = self._new_today(conn, queries, params, self._allowance(conn, params), deck_ids)
-        return QueueCounts(new, int(due["learning"]), int(due["review"]))
+            new = self._new_today(conn, queries, params, self._allowance(conn, params), key[0])
+            counts = QueueCounts(new, int(due["learning"]), int(due["review"]))
+            if self._keeps_counts(params):
+                self._counted[key] = counts
+        return counts
+
+    def _keeps_counts(self, params: Mapping[str, object]) -> bool:
+        """Whether counts can be kept and updated answer by answer: not with limits of new cards per deck, nor
+        in the last minutes of a study day, when the learn-ahead window reaches past its end and moves with time."""
+        return not self.review.deck_limits and params["learn_until"] == params["day_end"]
+
+    def _counts_in_force(self, conn: sqlite3.Connection, params: Mapping[str, object]) -> bool:
+        """Forget the kept counts unless the database holds what they were worked out from (only this scheduler's
+        answers, which update them, have been committed since) and the study day is the same; returns whether
+        any are kept."""
+        version = conn.execute(_DATA_VERSION).fetchone()[0]
+        as_of = (version, self.db.commits, params["day_end"])
+        if as_of != self._counted_as_of or not self._keeps_counts(params):
+            self._counted.clear()
+            self._new_unknown.clear()
+            self._counted_as_of = as_of
+        return bool(self._counted)
 
     def remaining(self, deck_ids: Sequence[str] | None = None, topic: str | None = None) -> int:
         """Cards still to study today, of every kind (`left_today`)."""
@@ -411,18 +541,25 @@ class ReviewScheduler:
         """
         now = self.now()
         marks = marks or AnswerMarks()
+        times = self._times()
         with self.db.write() as conn:
             row = named(conn).execute(queue.CARD_TO_ANSWER, {"id": card_id}).fetchone()
             if row is None:
                 raise QuizError(f"card {card_id} no longer exists")
+            siblings: list[sqlite3.Row] = []
+            counted = self._counts_in_force(conn, times)
+            if counted and row["cloze"] is not None:
+                question = {"deck_id": row["deck_id"], "question_id": row["question_id"], **times}
+                siblings = named(conn).execute(queue.SIBLINGS, question).fetchall()
             before = queue.memory_of(row)
             memory = memory_state(before)
             elapsed = self.memory.elapsed_days(memory, now)
-            previous = named(conn).execute(tallies.PREVIOUS_ANSWER, {"card_id": card_id}).fetchone()
+            previous = row if row["previous_id"] is not None else None
             after = self.memory.answer(card_id, memory, int(grade), now)
             assert after.due is not None
             stored = stored_state(after)
-            conn.execute(queue.SET_CARD_STATE, {**stored, "id": card_id})
+            same_state = stored["state"] == before["state"]
+            conn.execute(queue.SET_CARD_SCHEDULE if same_state else queue.SET_CARD_STATE, {**stored, "id": card_id})
             log = queue.answer_log(
                 card_id,
                 int(grade),
@@ -444,10 +581,78 @@ class ReviewScheduler:
             )
             logged = conn.execute(queue.LOG_ANSWER, log)
             assert logged.lastrowid is not None
-            conn.executemany(queue.LOG_KEY_POINT, queue.key_point_logs(logged.lastrowid, marks.key_points))
-            tallies.add_answer(conn, logged.lastrowid, card_id)
-            lapses, leech, suspended = self._leech_action(conn, card_id)
+            if marks.key_points:
+                conn.executemany(queue.LOG_KEY_POINT, queue.key_point_logs(logged.lastrowid, marks.key_points))
+            tallies.add_answer(conn, logged.lastrowid, card_id, logged=log, topic=row["topic"])
+            lapses, leech = lapses_after(log, self.review.leech_threshold)  # the log just written is the newest
+            suspended = leech and self.review.leech_action == "suspend"
+            if suspended:
+                conn.execute(queue.SUSPEND, {"id": card_id})
+            recounted = self._counts_after(row, stored, suspended, siblings, times) if counted else {}
+        self._kept_after_answer(recounted, before["state"] == CardState.New)
         return AnswerResult(logged.lastrowid, card_id, grade, after.state, after.due, lapses, leech, suspended)
+
+    def _counts_after(
+        self,
+        card: sqlite3.Row,
+        after: Mapping[str, object],
+        suspended: bool,
+        siblings: Sequence[sqlite3.Row],
+        params: Mapping[str, object],
+    ) -> dict[Filter, QueueCounts]:
+        """The kept counts updated for an answer to `card` (as CARD_TO_ANSWER read it; `after`: its new state,
+        `suspended` by the leech action; `siblings`: for a cloze card, its question's cards as queue.SIBLINGS read
+        them before the answer). What the card counts as changes, and a cloze card's siblings leave the review and
+        new counts: they wait for tomorrow now. A new-card count that would need counting to be known is marked so
+        (`_new_unknown`): it is counted again when asked for."""
+        fresh, answered = True, set()
+        if card["cloze"] is not None:
+            answered = {sibling["id"] for sibling in siblings if sibling["answered_today"]}
+            fresh = not answered - {card["id"]}
+        answered_card = {**dict(card), **after, "suspended": card["suspended"] or suspended}
+        # deck, topic, and what the card counted as before the answer and after it
+        changes = [
+            (
+                card["deck_id"],
+                card["topic"],
+                _counted_as(card, fresh, params),
+                _counted_as(answered_card, fresh, params),
+            )
+        ]
+        for sibling in siblings:
+            if sibling["id"] != card["id"] and sibling["cloze"] is not None:  # waits for tomorrow from now on
+                was = _counted_as(sibling, not answered - {sibling["id"]}, params)
+                changes.append((sibling["deck_id"], sibling["topic"], was, _counted_as(sibling, False, params)))
+        introduced = int(card["state"] == CardState.New)
+        allowed = max(0, self.review.new_per_day - self._introduced)
+        allowed_after = max(0, allowed - introduced)
+        kept = {}
+        for key, counts in self._counted.items():
+            delta = {"new": 0, "learning": 0, "review": 0}
+            for deck_id, topic, was, becomes in changes:
+                if was != becomes and _in_filter(key, deck_id, topic):
+                    for kind, step in ((was, -1), (becomes, 1)):
+                        if kind is not None:
+                            delta[kind] += step
+            new = counts.new
+            if key in self._new_unknown:
+                pass
+            elif counts.new < allowed:  # the count did not stop at the allowance: every new card was counted
+                new = min(counts.new + delta["new"], allowed_after)
+            elif allowed + delta["new"] >= allowed_after:  # still at least as many new cards as allowed
+                new = allowed_after
+            else:  # fewer new cards, maybe fewer than allowed: they are counted again when asked
+                self._new_unknown.add(key)
+            kept[key] = QueueCounts(new, counts.learning + delta["learning"], counts.review + delta["review"])
+        return kept
+
+    def _kept_after_answer(self, counts: dict[Filter, QueueCounts], introduced: bool) -> None:
+        """Keep the counts `_counts_after` gave, once the answer is committed, as of this commit."""
+        self._counted = counts
+        self._introduced += introduced
+        if self._counted_as_of is not None:
+            version, _, day_end = self._counted_as_of
+            self._counted_as_of = (version, self.db.commits, day_end)
 
     def due_now(self, card: StudyCard) -> bool:
         """Whether the daily review would show the card now, as the queue decides: a (re)learning card due within
@@ -493,15 +698,6 @@ class ReviewScheduler:
             for statement in queue.DELETE_PRACTICE:
                 conn.execute(statement, {"practice_id": practice_id})
 
-    def _leech_action(self, conn: sqlite3.Connection, card_id: int) -> tuple[int, bool, bool]:
-        """In the answer's transaction: the card's lapses, whether the answer made it a leech, and whether it was
-        suspended for it (`leech_action = "suspend"`); the tag is its lapse count, shown with the card."""
-        lapses, leech = lapses_after_newest(conn, card_id, self.review.leech_threshold)
-        suspended = leech and self.review.leech_action == "suspend"
-        if suspended:
-            conn.execute(queue.SUSPEND, {"id": card_id})
-        return lapses, leech, suspended
-
     def retrievability(self, card: StudyCard) -> float | None:
         """FSRS's predicted probability of recall now, in study days (None for a new card)."""
         return self.memory.retrievability(card.id, _memory(card), self.now())
@@ -543,6 +739,7 @@ class ReviewScheduler:
         self.review = review
         self.memory = StudyDayFsrs(scheduler, review.day_start_hour, self.tz)
         self._day = (self._day[0], self._day[0], {})  # an empty study day: its bounds are read again
+        self.forget_counts()
 
     def card(self, card_id: int) -> StudyCard:
         """One card by id."""

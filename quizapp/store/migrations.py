@@ -211,6 +211,12 @@ def _practice_modes(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_card_reset_card_id ON card_reset (card_id)")
 
 
+def _no_topic_index(conn: sqlite3.Connection) -> None:
+    """Schema 8: `ix_card_topic` goes. No query looks a card up by its topic alone (a topic filter rides on the
+    state and due indexes), and every import and sync paid for writing it."""
+    conn.execute("DROP INDEX IF EXISTS ix_card_topic")
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
 MIGRATIONS: list[Migration] = [
     _stat_column_and_indexes_for_100k_cards,
@@ -219,5 +225,6 @@ MIGRATIONS: list[Migration] = [
     _running_sums_for_reports,
     _fits_of_the_scheduler,
     _practice_modes,
+    _no_topic_index,
 ]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

@@ -64,12 +64,31 @@ _FRESH = (
 )
 
 CARD_BY_ID = f"SELECT {CARD_COLUMNS} FROM card c WHERE c.id = :id"
+# The card as an answer finds it: its place in the counts (deck, topic, question, hidden or not), its FSRS state,
+# the version of its question, and its newest review (`previous_id` NULL: none) with what the next one's
+# `review_number` and `lapses_before` follow from (`tallies.next_counts`): one statement, as the answer's first read.
 CARD_TO_ANSWER = (
-    f"SELECT cloze, {_listed(MEMORY_COLUMNS)}, (SELECT q.content_hash FROM question q WHERE q.deck_id = card.deck_id"
-    " AND q.question_id = card.question_id) AS content_hash FROM card WHERE id = :id"
+    f"SELECT c.id, c.deck_id, c.question_id, c.topic, c.cloze, c.retired, c.suspended, c.buried_until,"
+    f" {_listed(MEMORY_COLUMNS, 'c.{}')}, q.content_hash, p.id AS previous_id, p.review_number, p.lapses_before,"
+    " p.elapsed_days, p.rating FROM card c"
+    " LEFT JOIN question q ON q.deck_id = c.deck_id AND q.question_id = c.question_id"
+    " LEFT JOIN review p ON p.id = (SELECT max(r.id) FROM review r WHERE r.card_id = c.id) WHERE c.id = :id"
+)
+# The cards of a question with whether each was answered today (what `_FRESH` asks of a cloze card's siblings),
+# and where each stands in the counts: read before a cloze card's answer, whose siblings then wait for tomorrow.
+SIBLINGS = (
+    "SELECT s.id, s.deck_id, s.topic, s.cloze, s.state, s.due, s.retired, s.suspended, s.buried_until,"
+    " EXISTS (SELECT 1 FROM review r WHERE r.card_id = s.id AND r.reviewed_at >= :day_start) AS answered_today"
+    " FROM card s WHERE s.deck_id = :deck_id AND s.question_id = :question_id"
 )
 # The writes of an answer, also used by benchmarks/history.py to write simulated histories.
 SET_CARD_STATE = f"UPDATE card SET ({_listed(MEMORY_COLUMNS)}) = ({_listed(MEMORY_COLUMNS, ':{}')}) WHERE id = :id"
+SET_CARD_SCHEDULE = (
+    f"UPDATE card SET ({_listed(MEMORY_COLUMNS[1:])}) = ({_listed(MEMORY_COLUMNS[1:], ':{}')}) WHERE id = :id"
+)
+"""SET_CARD_STATE for an answer that leaves the card in its state: SQLite rewrites the entries of every index on a
+column it sets, so leaving `state` out spares the two indexes that have it but not `due` (ix_card_new_order,
+ix_card_deck)."""
 _LOG_COLUMNS = (
     "card_id",
     "rating",

@@ -81,7 +81,7 @@ class CardRow(SQLModel, table=True):
     question_id: str
     cloze: int | None = None
     kind: str
-    topic: str = Field(index=True)
+    topic: str  # no index: no query looks a card up by its topic (schema 8 dropped ix_card_topic)
     level: int | None = None
     position: int
     state: int = CardState.New

@@ -107,6 +107,28 @@ _CARD_COLUMNS = (
 _REWRITE_CARD = (
     f"INSERT OR REPLACE INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} WHERE r.card_id = :card_id GROUP BY r.card_id"
 )
+# A new answer added to its card's row (a first answer files the card under its topic and deck): the same sums as
+# _CARD_SUMS without reading the card's earlier reviews. The newest review's columns follow the rewrite's rule,
+# max(reviewed_at) with the earlier review kept on a tie.
+_SUMMED_ON_CARD = ("answers", "lapses", "young_passed", "young_failed", "mature_passed", "mature_failed", "expected",
+                   "duration_ms")  # fmt: skip
+_LAST_ON_CARD = ("last_rating", "last_reviewed_at", "last_study_day")
+_ADD_TO_CARD = (
+    f"INSERT INTO card_tally ({_CARD_COLUMNS}) SELECT r.card_id, 1, coalesce(r.elapsed_days >= 1 AND r.rating = 1, 0),"
+    f" {', '.join(DAY_TERMS[name] for name in ('young_passed', 'young_failed', 'mature_passed', 'mature_failed'))},"
+    f" {DAY_TERMS['expected']}, {DAY_TERMS['duration_ms']}, r.rating, r.reviewed_at, r.study_day, c.topic, c.deck_id"
+    " FROM review r JOIN card c ON c.id = r.card_id WHERE r.id = :review_id"
+    " ON CONFLICT (card_id) DO UPDATE SET "
+    + ", ".join(
+        [
+            *(f"{name} = {name} + excluded.{name}" for name in _SUMMED_ON_CARD),
+            *(
+                f"{name} = CASE WHEN excluded.last_reviewed_at > last_reviewed_at THEN excluded.{name} ELSE {name} END"
+                for name in _LAST_ON_CARD
+            ),
+        ]
+    )
+)
 _REBUILD_CARDS = f"INSERT INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} GROUP BY r.card_id"
 _DROP_CARD = (
     "DELETE FROM card_tally WHERE card_id = :card_id AND NOT EXISTS (SELECT 1 FROM review WHERE card_id = :card_id)"
@@ -195,6 +217,14 @@ class _Calibrated:
     rating: int
 
 
+def _calibrated(topic: str, logged: Mapping[str, Any]) -> _Calibrated | None:
+    """A logged review as _CALIBRATED reads it (None where it leaves the review out), its scope from `topic`."""
+    elapsed, number, recall = logged["elapsed_days"], logged["review_number"], logged["retrievability"]
+    if elapsed is None or elapsed < 1 or recall is None or number is None:
+        return None
+    return _Calibrated(topic.split("/", 1)[0], elapsed, number, logged["lapses_before"], recall, logged["rating"])
+
+
 def _calibration_rows(answer: _Calibrated, sign: int) -> tuple[dict[str, object], dict[str, object]]:
     """An answer's share of calibration_tally and recall_tally, times `sign`."""
     passed = answer.rating > 1
@@ -210,17 +240,34 @@ def _calibration_rows(answer: _Calibrated, sign: int) -> tuple[dict[str, object]
     return calibration, recall
 
 
-def add_answer(conn: sqlite3.Connection, review_id: int, card_id: int, sign: int = 1) -> None:
+def add_answer(
+    conn: sqlite3.Connection,
+    review_id: int,
+    card_id: int,
+    sign: int = 1,
+    *,
+    logged: Mapping[str, Any] | None = None,
+    topic: str | None = None,
+) -> None:
     """Count the logged review `review_id` of `card_id` in the tallies (`sign` −1: take it out, before its
-    undo deletes it; `card_tally` is rewritten after the delete by `rewrite_card`)."""
+    undo deletes it; `card_tally` is rewritten after the delete by `rewrite_card`).
+
+    Args:
+        logged: the review's columns as just logged (`queue.answer_log`), and `topic` its card's topic: given
+            together, they spare reading the review back for the calibration tallies.
+    """
     if sign > 0:
-        rewrite_card(conn, card_id)  # first: a new card's first answer files the card
+        conn.execute(_ADD_TO_CARD, {"review_id": review_id})  # first: a new card's first answer files the card
     conn.execute(_ADD_ANSWER_DAY, {"review_id": review_id, "sign": sign})
     for statement in _ADD_TO_FILED:
         conn.execute(statement, {"review_id": review_id, "sign": sign})
-    row = conn.execute(_CALIBRATED_ONE, {"review_id": review_id}).fetchone()
-    if row is not None:
-        calibration, recall = _calibration_rows(_Calibrated(*row), sign)
+    if logged is not None and topic is not None:
+        answer = _calibrated(topic, logged)
+    else:
+        row = conn.execute(_CALIBRATED_ONE, {"review_id": review_id}).fetchone()
+        answer = None if row is None else _Calibrated(*row)
+    if answer is not None:
+        calibration, recall = _calibration_rows(answer, sign)
         conn.execute(_ADD_CALIBRATION, calibration)
         conn.execute(_ADD_RECALL, recall)
     if sign < 0:

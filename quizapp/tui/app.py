@@ -11,8 +11,6 @@ from quizapp.library import Library
 from quizapp.tui import cjk_wrap
 from quizapp.tui.messages import HomeWanted, MockWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
-from quizapp.tui.screens.help import HelpScreen
-from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.start import Start
 from quizapp.tui.terminal import leave_when_the_terminal_goes
@@ -71,7 +69,14 @@ class QuizApp(App[int]):
                 ReviewScreen(self.library, self.scheduler_thread, deck_ids, title, start.topic, drill=drill)
             )
             return
-        self.push_screen(HomeScreen(self.library, self.scheduler_thread))
+        self.push_screen(self.home_screen())
+
+    def home_screen(self) -> Screen[None]:
+        """Home (loaded when first shown: a review started with --deck or --topic paints its first card without
+        importing home's screens)."""
+        from quizapp.tui.screens.home import HomeScreen
+
+        return HomeScreen(self.library, self.scheduler_thread)
 
     def mock_screen(
         self,
@@ -96,6 +101,8 @@ class QuizApp(App[int]):
     def action_help(self) -> None:
         """The keys of the screen in front, or, pressed again, back to it. (Textual leaves a `?` typed in an
         Input to the Input, priority or not.)"""
+        from quizapp.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         else:
@@ -110,7 +117,9 @@ class QuizApp(App[int]):
     def go_home(self) -> None:
         """Back to the home screen. Home is built when first needed: a review started with --deck or
         --topic shows its first card without it (which saves about 0.1 s of start-up)."""
+        from quizapp.tui.screens.home import HomeScreen
+
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen(self.library, self.scheduler_thread))
+            self.switch_screen(self.home_screen())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
@@ -28,6 +27,7 @@ from quizapp.scheduling import (
     AnswerResult,
     Confidence,
     Grade,
+    NextUp,
     QueueCounts,
     ReviewScheduler,
     StudyCard,
@@ -78,16 +78,6 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
-
-
-@dataclass(frozen=True)
-class NextUp:
-    """What a write leaves to show: a card (None when nothing is due), the cards still to study today by kind
-    (in a drill, `review` counts the drill's answers still needed), and the card's lapses (for its leech tag)."""
-
-    card: StudyCard | None
-    counts: QueueCounts = QueueCounts()
-    lapses: int = 0
 
 
 def edited(card: StudyCard) -> bool:
@@ -223,10 +213,7 @@ class ReviewScreen(Screen[None]):
             if card_id is None:
                 return NextUp(None)
             return NextUp(scheduler.card(card_id), QueueCounts(review=len(self.drill)), scheduler.lapses(card_id))
-        card = scheduler.next_card(self.deck_ids, self.topic)
-        if card is None:
-            return NextUp(None)
-        return NextUp(card, scheduler.left_today(self.deck_ids, self.topic), scheduler.lapses(card.id))
+        return scheduler.next_up(self.deck_ids, self.topic)
 
     def show(self, next_up: NextUp) -> None:
         """Show a card question side up, or the summary when there is none. A learning card that is not due yet
