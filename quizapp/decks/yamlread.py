@@ -98,6 +98,8 @@ class YamlDocument:
         Linear in the length of the scalar, however many offsets.
         """
         places: list[Position | None] = [None] * len(offsets)
+        if not offsets:
+            return places  # nothing to place: the text is not parsed again for its scalars' ends
         mark = self.value_at.get(loc)
         end = None if mark is None else self._scalar_end(mark.index)
         if mark is None or end is None:

@@ -353,3 +353,18 @@ class MockQuestionRow(SQLModel, table=True):
 
 
 meta_table = Meta.__table__  # type: ignore[attr-defined]
+
+
+def compiled_schema() -> list[str]:
+    """CREATE TABLE and CREATE INDEX statements of these tables, compiled for SQLite: what schema.sql holds
+    (`database.schema_statements`). SQLAlchemy compiles them but never connects."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect()
+    statements = []
+    for table in SQLModel.metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return statements
