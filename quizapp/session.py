@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from quizapp.analysis.model import PassFail
+from quizapp.analysis.pass_fail import PassFail
 from quizapp.store.connection import named
 from quizapp.store.database import Database
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizapp.analysis.model import PassFail
+from quizapp.analysis.pass_fail import PassFail
 from quizapp.scheduling import Grade, ReviewScheduler
 from quizapp.session import Answered, Session, TopicChange, sitting_changes
 from quizapp.store.hidden import card_ids_of

@@ -31,7 +31,6 @@ from quizapp.analysis.model import (
     KeyPointRow,
     LeechRow,
     MockRow,
-    PassFail,
     QuestionRow,
     Report,
     Summary,
@@ -40,6 +39,7 @@ from quizapp.analysis.model import (
     WeekRow,
 )
 from quizapp.analysis.numbers import percent
+from quizapp.analysis.pass_fail import PassFail
 from quizapp.child_processes import Job, can_fork, run_in_children
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.days import start_of_study_day, study_day

@@ -18,7 +18,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from quizapp.analysis.model import ConfidenceRow, Figures, MockRow, PassFail, Report, TrueRetention
+from quizapp.analysis.model import ConfidenceRow, Figures, MockRow, Report, TrueRetention
+from quizapp.analysis.pass_fail import PassFail
 
 FORMAT = "quizapp-report"
 VERSION = 1

@@ -11,16 +11,9 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, timedelta
 
-from quizapp.analysis.model import (
-    MOCKS_LISTED,
-    PERIODS,
-    Calibration,
-    PassFail,
-    QuestionRow,
-    Report,
-    TopicRow,
-)
+from quizapp.analysis.model import MOCKS_LISTED, PERIODS, Calibration, QuestionRow, Report, TopicRow
 from quizapp.analysis.numbers import decimal, interval, missed_of, mocks_listed, percent, retention_cell, score
+from quizapp.analysis.pass_fail import PassFail
 
 TEXT_COLUMNS = 80
 """Display columns a prompt or key point is shortened to in a table cell."""

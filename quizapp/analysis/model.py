@@ -10,25 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from quizapp.analysis.pass_fail import PassFail
+
 PERIODS = ("today", "7d", "30d", "365d", "all")
 """True-retention periods, as Anki's statistics show them: the current study day, the last 7, 30
 and 365 study days (today included), and all history."""
-
-
-@dataclass(frozen=True)
-class PassFail:
-    """Answers that passed (Hard, Good, Easy) and failed (Again)."""
-
-    passed: int = 0
-    failed: int = 0
-
-    @property
-    def count(self) -> int:
-        return self.passed + self.failed
-
-    @property
-    def rate(self) -> float | None:
-        return self.passed / self.count if self.count else None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from quizapp.analysis.model import MOCKS_LISTED, PassFail
+from quizapp.analysis.model import MOCKS_LISTED
+from quizapp.analysis.pass_fail import PassFail
 
 
 def percent(rate: float | None, *, digits: int = 0) -> str:

@@ -21,8 +21,7 @@ from quizapp.store.database_file import schema_version_of
 from quizapp.store.migrations import SCHEMA_VERSION
 from quizapp.store.upgrade import migrate
 
-CHECKPOINT_EVERY = 8  # commits; each answer adds about 14 pages to the WAL
-CHECKPOINT_WAIT = 1.0  # seconds a write waits at most for the checkpoint under way
+CHECKPOINT_EVERY = 100  # commits; each answer adds about 14 pages to the WAL
 _WRITE_NOTHING = "UPDATE meta SET value = value WHERE key = 'schema_version'"  # a write that changes no data
 _TABLES = "SELECT count(*) FROM sqlite_master"
 _STAMP_VERSION = "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
@@ -35,20 +34,11 @@ class _Checkpointer:
     synchronous=FULL it fsyncs the whole database: 10-25 ms for one answer in a hundred. A
     checkpoint is not needed for durability (the WAL commit is durable), so it is done here,
     PASSIVE (never waiting on readers or writers), while the user reads the next card.
-
-    It runs often (every CHECKPOINT_EVERY commits, about 1 ms each) so that the WAL stays small, and
-    the next write starts it again from its beginning: a commit then overwrites pages of the WAL file
-    instead of growing it, and its fsync need not also write the file's new size (about 0.2 ms less
-    per answer). SQLite starts the WAL again only at a write that finds every frame copied, so a
-    write waits for a checkpoint under way (`wait`): never while a user reads, only when answers
-    come back to back (a benchmark, a script).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.wanted = threading.Event()
-        self.idle = threading.Event()  # no checkpoint wanted or under way
-        self.idle.set()
         self.stopping = False
         self.thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
         self.thread.start()
@@ -63,20 +53,8 @@ class _Checkpointer:
                 self.wanted.clear()
                 with contextlib.suppress(sqlite3.Error):  # busy or failed: the next one catches up
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                if not self.wanted.is_set():
-                    self.idle.set()
         finally:
-            self.idle.set()
             conn.close()
-
-    def want(self) -> None:
-        """Ask for a checkpoint (the thread is idle until it has done it)."""
-        self.idle.clear()
-        self.wanted.set()
-
-    def wait(self) -> None:
-        """Let the checkpoint under way, if any, finish (CHECKPOINT_WAIT at most)."""
-        self.idle.wait(CHECKPOINT_WAIT)
 
     def stop(self) -> None:
         """Finish the checkpoint under way, if any, and end the thread."""
@@ -123,14 +101,12 @@ class Database:
         """
         if self.read_only is not None:
             raise ReadOnlyDatabase(f"read-only: answers are not saved ({self.read_only})")
-        if self._checkpointer:
-            self._checkpointer.wait()
         with connection.write(self.conn, self.path) as conn:
             yield conn
         self._commits += 1
         if self._commits % CHECKPOINT_EVERY == 0:
             self._checkpointer = self._checkpointer or _Checkpointer(self.path)
-            self._checkpointer.want()
+            self._checkpointer.wanted.set()
 
     @property
     def commits(self) -> int:

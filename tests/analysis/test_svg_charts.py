@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from quizapp.analysis import svg_charts
-from quizapp.analysis.model import CalibrationBin, DayRow, ForecastDay, PassFail, WeekRow
+from quizapp.analysis.model import CalibrationBin, DayRow, ForecastDay, WeekRow
+from quizapp.analysis.pass_fail import PassFail
 from tests.report_sample import HOSTILE, TODAY, sample_report
 
 NS = "{http://www.w3.org/2000/svg}"

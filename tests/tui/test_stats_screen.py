@@ -12,7 +12,8 @@ from rich.cells import cell_len
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from quizapp.analysis.model import ConfidenceRow, DayRow, ForecastDay, LeechRow, MockRow, PassFail, Report, TopicRow
+from quizapp.analysis.model import ConfidenceRow, DayRow, ForecastDay, LeechRow, MockRow, Report, TopicRow
+from quizapp.analysis.pass_fail import PassFail
 from quizapp.errors import StorageError
 from quizapp.scheduling import ReviewScheduler
 from quizapp.tui.app import QuizApp

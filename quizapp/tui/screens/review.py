@@ -21,7 +21,6 @@ from quizapp.decks.questions import StoredChoice
 from quizapp.drill import DrillQueue, drill_order
 from quizapp.errors import QuizError
 from quizapp.library import Library
-from quizapp.question_diff import changed_lines
 from quizapp.scheduling import (
     AnswerMarks,
     AnswerResult,
@@ -36,13 +35,8 @@ from quizapp.scheduling import (
 from quizapp.session import Answered, Hidden, Practised, Session
 from quizapp.store.states import CardState
 from quizapp.tui import faces, stopwatch
-from quizapp.tui.editor import edit_question
 from quizapp.tui.messages import HomeWanted
 from quizapp.tui.scheduler_thread import SchedulerThread
-from quizapp.tui.screens.changes import ChangesScreen
-from quizapp.tui.screens.confirm import ConfirmScreen
-from quizapp.tui.screens.deck_info import DeckInfoScreen
-from quizapp.tui.screens.summary import SummaryScreen
 
 T = TypeVar("T")
 
@@ -637,6 +631,8 @@ class ReviewScreen(Screen[None]):
             if yes and self.card is not None and self.card.id == card.id:
                 self._hide("suspend")
 
+        from quizapp.tui.screens.confirm import ConfirmScreen  # the screens a key opens load when first opened
+
         detail = "It stays out of every review until you bring it back (home: h, or `quizapp unsuspend`)."
         self.app.push_screen(ConfirmScreen(f"Suspend {card.uid}?", detail), answered)
 
@@ -645,6 +641,9 @@ class ReviewScreen(Screen[None]):
         card = self.card
         if card is None:
             return
+        from quizapp.question_diff import changed_lines
+        from quizapp.tui.screens.changes import ChangesScreen
+
         before = self.scheduler.question_seen(card)
         lines = changed_lines(before, card.question) if before is not None else []
         self.app.push_screen(ChangesScreen(card.uid, lines))
@@ -652,6 +651,8 @@ class ReviewScreen(Screen[None]):
     def action_edit(self) -> None:
         """Open the card's question in the editor; on return the deck is synced and the card shown again, its
         history kept (ids are stable). A card the edit retired is skipped."""
+        from quizapp.tui.editor import edit_question
+
         card = self.card
         if card is None or self.writing or not edit_question(self.app, card, self.library):
             return
@@ -662,6 +663,8 @@ class ReviewScreen(Screen[None]):
 
     def action_deck_info(self) -> None:
         card = self.card
+        from quizapp.tui.screens.deck_info import DeckInfoScreen
+
         deck = next((d for d in self.library.decks if card is not None and d.id == card.deck_id), None)
         if deck is not None:
             self.app.push_screen(DeckInfoScreen(self.library, deck))
@@ -700,6 +703,8 @@ class ReviewScreen(Screen[None]):
         self.card = None
         self.early = None
         self.held.clear()
+        from quizapp.tui.screens.summary import SummaryScreen
+
         summary = self.session.summary(self.scheduler.now(), self.library.db)
         if summary.reviewed or summary.practised:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
