@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 MARKER = b"show answer"
+ANSWER_SIDE = b"Again"  # on the grade bar under a turned card
 BARE_CARD = Path(__file__).with_name("bare_card.py")
 
 
@@ -72,7 +73,7 @@ class Tui:
         """Reveal and grade Good, `count` times, waiting for each next card."""
         for _ in range(count):
             os.write(self.master, b" ")
-            time.sleep(0.05)
+            self.wait_for(ANSWER_SIDE)  # a grade typed before the card is turned would be for the question side
             os.write(self.master, b"3")
             self.wait_for(MARKER)
 
