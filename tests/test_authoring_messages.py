@@ -3,7 +3,7 @@ is in the file, and said as a sentence about the deck format, with a hint for th
 
 from __future__ import annotations
 
-import gc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from quizapp.decks import yamlread
 from quizapp.decks.loader import load_deck_bytes
 from quizapp.errors import DeckError
 from tests.test_cli import quizapp
-from tests.timing import cpu_seconds
+from tests.timing import quarter_and_whole
 
 HEAD = "format: 1\ndeck: d\nquestions:\n  - id: q\n"  # the question's other keys go on line 5, column 5
 
@@ -77,20 +77,14 @@ def test_every_malformed_deletion_of_a_text_is_placed_on_its_own_line() -> None:
 
 
 def test_many_malformed_deletions_are_placed_in_linear_time() -> None:
-    def lint(size: int) -> float:
-        """CPU time of linting a text of `size` characters, each of its deletions malformed. The garbage collector is
-        paused: its passes over whatever earlier tests left alive would cost more in the longer run."""
+    def lint(size: int) -> Callable[[], object]:
+        """Linting a text of `size` characters, each of its deletions malformed."""
         body = "    type: cloze\n    text: |\n      " + "{{cx:: " * (size // 7) + "\n"
-        gc.collect()
-        gc.disable()
-        try:
-            return cpu_seconds(lambda: messages(body))
-        finally:
-            gc.enable()
+        return lambda: messages(body)
 
-    half, full = lint(50_000), lint(100_000)
-    assert full < 2.0
-    assert full < 3 * half + 0.02  # twice the text, about twice the time (quadratic would be 4x)
+    quarter, whole = quarter_and_whole(lint, 100_000)
+    assert whole < 2.0
+    assert whole < 8 * quarter + 0.02  # linear is about 4x the quarter's time, quadratic 16x
 
 
 # --- 2. pydantic's errors, said as the format says them ----------------------------------------------------------

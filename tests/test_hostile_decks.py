@@ -19,7 +19,7 @@ from quizapp.errors import DeckError
 from quizapp.mathtext import render_math, render_plain_math
 from quizapp.tui import faces
 from tests.conftest import MINI_DECKS
-from tests.timing import cpu_seconds, peak_allocation
+from tests.timing import peak_allocation, quarter_and_whole
 
 VALID = (MINI_DECKS / "mini.yaml").read_bytes()
 
@@ -190,8 +190,11 @@ HOSTILE_PATHS: dict[str, Callable[[str], object]] = {
 @pytest.mark.parametrize("field", HOSTILE_FIELDS)
 def test_hostile_field_costs_linear_time_on_every_path(field: str, path: str) -> None:
     run, make = HOSTILE_PATHS[path], HOSTILE_FIELDS[field]
-    half_text, full_text = make(50_000), make(100_000)
-    half = cpu_seconds(lambda: run(half_text), repeat=1)  # a slow run here only loosens the check
-    full = cpu_seconds(lambda: run(full_text))
-    assert full < 1.0
-    assert full < 3 * half + 0.02  # twice the text, about twice the time (quadratic would be 4x)
+
+    def run_on(size: int) -> Callable[[], object]:
+        text = make(size)
+        return lambda: run(text)
+
+    quarter, whole = quarter_and_whole(run_on, 100_000)
+    assert whole < 1.0
+    assert whole < 8 * quarter + 0.02  # linear is about 4x the quarter's time, quadratic 16x

@@ -18,7 +18,7 @@ import yaml
 
 from quizapp.mathtext import commands, latex_to_unicode, render_math, spans
 from quizapp.mathtext.tokenizer import tokenize
-from tests.timing import cpu_seconds
+from tests.timing import cpu_seconds, quarter_and_whole
 
 DECKS = Path(__file__).resolve().parents[1] / "decks"
 TEXT_FIELDS = frozenset(
@@ -221,11 +221,9 @@ def test_no_bare_fraction_sits_next_to_a_factor() -> None:
 
 def test_the_whole_corpus_renders_quickly_and_linearly() -> None:
     assert cpu_seconds(lambda: [latex_to_unicode(src) for src in FORMULAS]) < 2.0
-    everything = " ".join(FORMULAS)
-    half = everything[: len(everything) // 2]
-    once = cpu_seconds(lambda: latex_to_unicode(half), repeat=1)
-    twice = cpu_seconds(lambda: latex_to_unicode(everything))
-    assert twice < 3 * once + 0.05  # twice the text, about twice the time
+    everything = " ".join(FORMULAS * 4)
+    quarter, whole = quarter_and_whole(lambda size: lambda: latex_to_unicode(everything[:size]), len(everything))
+    assert whole < 8 * quarter + 0.05  # linear is about 4x the quarter's time, quadratic 16x
 
 
 def test_a_hostile_formula_of_100_kb_is_cheap() -> None:

@@ -59,6 +59,22 @@ def cpu_seconds(run: Callable[[], object], *, repeat: int = 2, limit: float = 10
     return best
 
 
+def quarter_and_whole(
+    run_on: Callable[[int], Callable[[], object]], size: int, *, repeat: int = 3
+) -> tuple[float, float]:
+    """Fewest CPU seconds of `run_on(size // 4)()` and of `run_on(size)()`, the two runs interleaved.
+
+    Linear code takes about 4x as long on the whole as on the quarter and quadratic code 16x, so a check at
+    8x stays far from both; interleaving puts a slow stretch of a busy machine on both sizes, not on one.
+    """
+    quarter_run, whole_run = run_on(size // 4), run_on(size)
+    quarter = whole = float("inf")
+    for _ in range(repeat):
+        quarter = min(quarter, cpu_seconds(quarter_run, repeat=1))
+        whole = min(whole, cpu_seconds(whole_run, repeat=1))
+    return quarter, whole
+
+
 def peak_allocation(run: Callable[[], object]) -> int:
     """Most bytes Python held at once during `run()`, beyond what it held before (the input is not counted)."""
     tracing_already = tracemalloc.is_tracing()
