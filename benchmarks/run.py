@@ -22,7 +22,8 @@ measures:
      JSON against Anki computing its Statistics screen's data, the compute alone in-process, and the
      Statistics screen until painted (no Anki column: its screen is a Qt web view).
 
-A repetition runs each side once, in an order that alternates (quizapp first, then Anki first, ...). Each cell
+A repetition runs each side once, in an order that alternates (quizapp first, then Anki first, ...); the launches
+and the reports repeat 3 times as often as the imports (SHORT_MEASURES), the answers 4 times. Each cell
 is the median of the per-repetition values (min–max across repetitions); quizapp/Anki is the median of the
 per-repetition ratios (min–max). A per-answer value is a repetition's median; the p99 pools the answers of
 every repetition.
@@ -72,6 +73,9 @@ ANSWERS = Path(__file__).with_name("answers.py")
 CARD_COUNT = "SELECT count(*) FROM card"
 CHECK_RUNS = 3
 CHECK_TOLERANCE = 0.15  # largest/smallest of a ratio's values across the check runs, minus one
+# Launches and reports take about a second a side, where a burst of the machine's other work moves a pair's ratio
+# by a third: they repeat this many times as often as the imports, which cost up to a minute a pair.
+SHORT_MEASURES = 3
 UNCHECKED = (
     "Two rows have their target checked in each run, not their ratio: the p99 (Anki checkpoints its WAL inside the"
     " commit of about one answer in 85, so its p99 falls on the edge between its plain answers and those: from 1.2 to"
@@ -426,8 +430,9 @@ def measure(data: Data, runs: int, answers: int, env: dict[str, str]) -> list[Ro
     # before anything answers a card in tui.db (the Statistics screen's copy); Anki on a copy of the collection,
     # which opening it for its statistics changes (every run starts from the same one)
     collection = data.collection and fresh_copy(data.collection, data.work / "report-anki" / "collection.anki2")
-    reports = measure_report(data.history, collection, runs, env, screen_db=tui_db, decks=data.decks)
-    rows += measure_launch(data, runs, env, tui_db)
+    short = SHORT_MEASURES * runs
+    reports = measure_report(data.history, collection, short, env, screen_db=tui_db, decks=data.decks)
+    rows += measure_launch(data, short, env, tui_db)
     rows += measure_answers(data, runs, answers)
     rows.append(measure_rss(data, max(1, runs // 2), env, tui_db))
     rows += [report_row(comparison, data.what) for comparison in reports]
@@ -537,7 +542,8 @@ def main() -> None:
         if options.check:
             print(f"\nrun {i + 1} of {times}\n\n{table(rows)}", flush=True)
     each = f"per answer {4 * options.runs} of {options.answers // 4} answers each"
-    heading = f"{options.runs} interleaved repetitions ({each})"
+    short = f"{SHORT_MEASURES * options.runs} of launches and reports"
+    heading = f"{options.runs} interleaved repetitions ({short}, {each})"
     print(f"\nquizapp vs Anki, {date.today()}: {heading}; median (min–max); {machine()}; {work}\n")
     print(table(pooled(runs) if options.check else runs[0]))
     if options.check:
