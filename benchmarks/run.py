@@ -79,8 +79,8 @@ SHORT_MEASURES = 3
 UNCHECKED = (
     "Two rows have their target checked in each run, not their ratio: the p99 (Anki checkpoints its WAL inside the"
     " commit of about one answer in 85, so its p99 falls on the edge between its plain answers and those: from 1.2 to"
-    " 5.6 ms from one run to the next here) and the peak RSS (Anki's moves between about 110 and 360 MB from one run"
-    " to the next on the same collection, while it stays put within a run)."
+    " 10 ms from one run to the next here) and the peak RSS (Anki's moves between about 110 MB and 1 GB from one run"
+    " or machine to the next on the same collection, while it stays put within a run)."
 )
 PATH_NAMES = {
     "screen": "the review screen's path",
