@@ -96,6 +96,12 @@ def _stat(pid: int) -> tuple[str, int, str] | None:
 Worker = tuple[int, str]  # pid and start time: a pid alone may be reused
 
 
+def _interruptible() -> None:
+    """SIGINT back to its default in the child, as a shell starts a foreground command: a test run started in the
+    background of a shell without job control inherits it ignored, and Python keeps an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Import:
     """`quizapp import` in a process group of its own, as a terminal runs a command, its children recorded."""
 
@@ -108,6 +114,7 @@ class Import:
                 stdout=stdout,
                 stderr=stderr,
                 start_new_session=True,
+                preexec_fn=_interruptible,
             )
         _STARTED.append(self)
         self.workers: set[Worker] = set()
