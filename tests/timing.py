@@ -8,6 +8,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from types import FrameType
 
 import pytest
@@ -62,16 +63,18 @@ def cpu_seconds(run: Callable[[], object], *, repeat: int = 2, limit: float = 10
 def quarter_and_whole(
     run_on: Callable[[int], Callable[[], object]], size: int, *, repeat: int = 3
 ) -> tuple[float, float]:
-    """Fewest CPU seconds of `run_on(size // 4)()` and of `run_on(size)()`, the two runs interleaved.
+    """Fewest CPU seconds of `run_on(size // 4)()` and of `run_on(size)()`, the two runs interleaved, each
+    attempt from another call depth (as `cpu_seconds` varies it).
 
     Linear code takes about 4x as long on the whole as on the quarter and quadratic code 16x, so a check at
     8x stays far from both; interleaving puts a slow stretch of a busy machine on both sizes, not on one.
     """
     quarter_run, whole_run = run_on(size // 4), run_on(size)
     quarter = whole = float("inf")
-    for _ in range(repeat):
-        quarter = min(quarter, cpu_seconds(quarter_run, repeat=1))
-        whole = min(whole, cpu_seconds(whole_run, repeat=1))
+    for attempt in range(repeat):
+        frames = attempt * DEPTH_STEP
+        quarter = min(quarter, cpu_seconds(partial(_deeper, frames, quarter_run), repeat=1))
+        whole = min(whole, cpu_seconds(partial(_deeper, frames, whole_run), repeat=1))
     return quarter, whole
 
 
