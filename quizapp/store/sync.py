@@ -148,8 +148,10 @@ _UPSERT_QUESTION = (
     "INSERT INTO question (deck_id, question_id, content, content_hash) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (deck_id, question_id) DO UPDATE SET content = excluded.content, content_hash = excluded.content_hash"
 )
-_KEEP_VERSION = (
-    "INSERT INTO question_version (deck_id, question_id, content, content_hash) VALUES (?, ?, ?, ?)"
+# The version a sync is about to replace, kept for the answers given to it (the current one is `question`'s).
+_KEEP_REPLACED = (
+    "INSERT INTO question_version (deck_id, question_id, content, content_hash)"
+    " SELECT deck_id, question_id, content, content_hash FROM question WHERE deck_id = ? AND question_id = ?"
     " ON CONFLICT DO NOTHING"
 )
 _DROP_UNUSED_QUESTIONS = (
@@ -182,8 +184,9 @@ def _apply_deck(conn: sqlite3.Connection, deck: PreparedDeck, changed: _Changed,
         for question_id, spec in questions.items()
         if stored.get(question_id) != spec.content_hash
     ]
+    replaced = [(deck.deck_id, question_id) for _, question_id, _, _ in changed_questions if question_id in stored]
+    conn.executemany(_KEEP_REPLACED, replaced)  # what an answer given to the older version saw
     conn.executemany(_UPSERT_QUESTION, changed_questions)
-    conn.executemany(_KEEP_VERSION, changed_questions)  # what an answer given to an older version saw
     wanted = {spec.uid for spec in deck.cards}
     existing = {row["uid"]: row for row in named(conn).execute(_CARDS_OF_DECK, (deck.deck_id,))}
     renamed = report.renamed

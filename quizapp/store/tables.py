@@ -54,8 +54,9 @@ class QuestionRow(SQLModel, table=True):
 
 
 class QuestionVersion(SQLModel, table=True):
-    """Every version of a question synced (schema 7), so a card edited since its last answer can show what
-    changed: the review keeps the hash of the version it answered."""
+    """The versions of a question a sync replaced (schema 7), so a card edited since its last answer can show what
+    changed: the review keeps the hash of the version it answered, and `question` holds the current one (a
+    database of schema 7 or 8 may also hold it here)."""
 
     __tablename__ = "question_version"
     deck_id: str = Field(primary_key=True)

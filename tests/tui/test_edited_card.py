@@ -50,6 +50,29 @@ def test_the_version_answered_is_kept_and_an_edit_shows_as_changed_lines(
     assert scheduler.question_seen(scheduler.card(card.id)) is None
 
 
+def test_each_sync_keeps_the_version_it_replaces_and_the_current_one_once(
+    scheduler: ReviewScheduler, deck_dir: Path, clock: Clock
+) -> None:
+    """`question` holds the current version and `question_version` the replaced ones: an import writes each
+    question once, and a card answered two edits ago still shows the version it was answered in."""
+    versions = "SELECT count(*) AS versions FROM question_version"
+    assert fetch(scheduler.db, versions) == [(0,)]
+    card = scheduler.next_card()
+    assert card is not None
+    scheduler.answer(card.id, Grade.Good)
+    answered = scheduler.card(card.id).question
+    edit_first_answer(deck_dir)
+    clock.advance(minutes=1)
+    sync_decks(scheduler.db, [deck_dir], clock())
+    deck = deck_dir / "mini.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("variance is", "the variance is"), encoding="utf-8")
+    clock.advance(minutes=1)
+    sync_decks(scheduler.db, [deck_dir], clock())
+    assert fetch(scheduler.db, versions) == [(2,)]
+    edited = scheduler.card(card.id)
+    assert scheduler.question_seen(edited) == answered != edited.question
+
+
 async def test_the_card_says_it_was_edited_and_w_shows_what_changed(
     make_app: Callable[..., QuizApp], deck_dir: Path, clock: Clock
 ) -> None:
