@@ -66,6 +66,7 @@ from report_speed import Comparison, measure_report, process_seconds  # noqa: E4
 from quizapp.config import ReviewSettings, SchedulerSettings  # noqa: E402
 from quizapp.scheduling import ReviewScheduler  # noqa: E402
 from quizapp.store.database import open_database  # noqa: E402
+from quizapp.store.migrations import SCHEMA_VERSION  # noqa: E402
 from quizapp.store.sync import sync_decks  # noqa: E402
 from quizapp.tui import faces  # noqa: E402
 
@@ -192,7 +193,8 @@ def prepare(questions: int, work: Path, env: dict[str, str], anki: bool) -> Data
     if anki and not csv_path.exists():
         anki_side.write_csv(decks, work / "tmp.csv")
         (work / "tmp.csv").rename(csv_path)
-    imported = work / f"imported-{questions}.db"
+    # named by the schema: a database kept from an older one would be upgraded (and backed up) in every timed copy
+    imported = work / f"imported-{questions}-schema{SCHEMA_VERSION}.db"
     if not imported.exists():
         for leftover in work.glob("tmp.db*"):
             leftover.unlink()
@@ -200,7 +202,7 @@ def prepare(questions: int, work: Path, env: dict[str, str], anki: bool) -> Data
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
         (work / "tmp.db").rename(imported)
     logs = questions * 10
-    hist = work / f"history-{questions}-{logs}.db"
+    hist = work / f"history-{questions}-{logs}-schema{SCHEMA_VERSION}.db"
     if not hist.exists():
         fresh_copy(imported, work / "tmp.db")
         history.fill(work / "tmp.db", logs)
@@ -338,6 +340,7 @@ def measure_answers(data: Data, runs: int, answers: int) -> list[Row]:
     the collection, in one long-lived process per app."""
     repetitions, each = 4 * runs, max(1, answers // 4)
     samples: dict[str, list[list[float]]] = {path: [] for path in PATH_NAMES}
+    tallying: list[float] = []  # the sitting's answers added to the report tallies, after each `screen` run
     anki: list[list[float]] = []
     ours = Server([sys.executable, str(ANSWERS), "serve"])
     theirs = Server([sys.executable, str(Path(anki_side.__file__).resolve()), "serve"]) if data.collection else None
@@ -346,6 +349,8 @@ def measure_answers(data: Data, runs: int, answers: int) -> list[Row]:
     def side(path: str) -> Callable[[], float]:
         def run() -> float:
             samples[path].append(ours.latencies(fresh_copy(data.history, copy), path, each))
+            if path == "screen":
+                tallying.extend(ours.latencies(copy, "tally", 0))
             return 0.0
 
         return run
@@ -378,6 +383,14 @@ def measure_answers(data: Data, runs: int, answers: int) -> list[Row]:
         )
         for path, name in PATH_NAMES.items()
     ]
+    rows.append(
+        Row(
+            f"the {each} answers of a repetition added to the report tallies (by the next report, browser or mock),"
+            f" {data.what}",
+            "ms",
+            [t * ms for t in tallying],
+        )
+    )
     every = [t for times in samples["screen"] for t in times]
     theirs_every = [t for times in anki for t in times]
     rows.append(

@@ -18,6 +18,7 @@ from quizapp.decks.questions import StoredQuestion, question_from_content
 from quizapp.errors import QuizError
 from quizapp.mathtext import render_plain_math
 from quizapp.store import browse_queries as sql
+from quizapp.store import tallied
 from quizapp.store.connection import from_db, named, to_db
 from quizapp.store.database import Database
 from quizapp.store.states import CardState
@@ -175,6 +176,7 @@ def card_by_uid(db: Database, uid: str, *, leech_threshold: int = DEFAULT_LEECH_
 
 
 def _lines(db: Database, params: dict[str, object], leech_threshold: int) -> list[CardLine]:
+    tallied.bring_up_to_date(db)  # a card's answers and lapses are its card_tally row's
     with db.read() as conn:
         rows = named(conn).execute(sql.FIND_CARDS, params).fetchall()
     questions: dict[str, StoredQuestion] = {}  # a cloze question once for all its cards

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from quizapp.config import MockSettings
 from quizapp.scheduling import AnswerMarks, Grade, ReviewScheduler, StudyCard, memory_state
+from quizapp.store import tallied
 from quizapp.store.connection import from_db, named, to_db
 from quizapp.store.database import Database
 
@@ -80,6 +81,7 @@ def candidates(scheduler: ReviewScheduler, deck_ids: Sequence[str] | None, topic
     since = (scheduler.memory.study_day(now) - timedelta(days=TOPIC_WINDOW_DAYS)).isoformat()
     prefix = topic.rstrip("/") + "/" if topic else None
     wanted = set(deck_ids) if deck_ids is not None else None
+    tallied.bring_up_to_date(scheduler.db)  # the misses of each card and topic are tallied
     with scheduler.db.read() as conn:
         rows = named(conn).execute(_CANDIDATES).fetchall()
         points = {r["card_id"]: (r["points"], r["missed"]) for r in named(conn).execute(_KEY_POINTS)}

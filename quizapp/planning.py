@@ -36,6 +36,7 @@ from quizapp.days import start_of_study_day
 from quizapp.errors import QuizError
 from quizapp.memory import MemoryState, StudyDayFsrs
 from quizapp.scheduling import Grade, memory_state
+from quizapp.store import tallied
 from quizapp.store.connection import named
 from quizapp.store.database import Database
 from quizapp.store.states import CardState
@@ -206,6 +207,7 @@ def measured_pace(db: Database, today: date) -> Pace:
     """The median duration of the last RECENT_ANSWERS timed answers and the mean minutes of the last
     RECENT_STUDY_DAYS study days before today with answers; the defaults while too little is recorded."""
     days = {"today": today.isoformat(), "days": RECENT_STUDY_DAYS}
+    tallied.bring_up_to_date(db)  # the minutes of each day are tallied
     with db.read() as conn:
         durations = [row[0] for row in conn.execute(RECENT_DURATIONS, {"answers": RECENT_ANSWERS})]
         day_ms = [row[0] for row in conn.execute(RECENT_DAY_DURATIONS, days)]

@@ -583,7 +583,6 @@ class ReviewScheduler:
             assert logged.lastrowid is not None
             if marks.key_points:
                 conn.executemany(queue.LOG_KEY_POINT, queue.key_point_logs(logged.lastrowid, marks.key_points))
-            tallies.add_answer(conn, logged.lastrowid, card_id, logged=log, topic=row["topic"])
             lapses, leech = lapses_after(log, self.review.leech_threshold)  # the log just written is the newest
             suspended = leech and self.review.leech_action == "suspend"
             if suspended:
@@ -723,10 +722,10 @@ class ReviewScheduler:
             conn.execute(queue.SET_CARD_STATE, {**queue.memory_of(log), "id": card_id})
             if lapses_after_newest(conn, card_id, self.review.leech_threshold)[1]:  # it may have suspended the card
                 conn.execute(queue.UNHIDE, {"id": card_id})  # answered, so it was in the queue before
-            tallies.add_answer(conn, review_id, card_id, sign=-1)
+            tallies.take_out(conn, review_id, card_id)
             conn.execute(queue.DELETE_KEY_POINTS, {"review_id": review_id})
             conn.execute(queue.DELETE_ANSWER, {"review_id": review_id})
-            tallies.rewrite_card(conn, card_id)
+            tallies.after_delete(conn, card_id)
         return card_id
 
     def lapses(self, card_id: int) -> int:

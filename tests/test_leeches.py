@@ -10,6 +10,7 @@ from textual.widgets import Static
 from quizapp.config import LeechAction, ReviewSettings, SchedulerSettings
 from quizapp.library import Library
 from quizapp.scheduling import AnswerResult, Grade, ReviewScheduler, leech_threshold_met
+from quizapp.store import tallied
 from quizapp.store.catalog import deck_infos
 from quizapp.store.database import Database
 from quizapp.store.states import CardState
@@ -74,6 +75,7 @@ def test_the_lapse_that_reaches_the_threshold_makes_the_card_a_leech(
         (4, False, False),  # a leech already; the next catch is at 5
     ]
     assert not suspended(db)
+    tallied.bring_up_to_date(db)
     assert tagging.lapses(card) == 4 == fetch(db, "SELECT lapses FROM card_tally WHERE card_id = ?", card)[0].lapses
 
 

@@ -46,7 +46,7 @@ from quizapp.days import start_of_study_day, study_day
 from quizapp.decks.questions import question_from_content
 from quizapp.memory import StudyDayFsrs
 from quizapp.scheduling import utc_offset_minutes
-from quizapp.store import connection
+from quizapp.store import connection, tallied
 from quizapp.store import report_queries as q
 from quizapp.store.connection import from_db, to_db
 from quizapp.store.database import Database
@@ -186,6 +186,7 @@ def build_report(
     """The report of the cards in `filters` (every card by default), as of `now`."""
     filters = filters or Filters()
     now = now or datetime.now(UTC)
+    tallied.bring_up_to_date(db)
     start_hour = review.day_start_hour
     memory = StudyDayFsrs(scheduler, start_hour, tz)
     today = study_day(now, start_hour, tz)

@@ -217,6 +217,15 @@ def _no_topic_index(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS ix_card_topic")
 
 
+def _tallied_when_read(conn: sqlite3.Connection) -> None:
+    """Schema 9: an answer no longer adds itself to the tallies; their readers add the reviews after
+    `meta.tallied_through` first (`tallies.catch_up`). Every review of an older schema was tallied when given."""
+    conn.execute(
+        "INSERT INTO meta (key, value) SELECT 'tallied_through', CAST(coalesce(max(id), 0) AS TEXT) FROM review"
+        " WHERE true ON CONFLICT (key) DO NOTHING"  # schema 5's rebuild, run by this upgrade, may have set it
+    )
+
+
 # MIGRATIONS[i] upgrades a database from schema i + 1 to schema i + 2.
 MIGRATIONS: list[Migration] = [
     _stat_column_and_indexes_for_100k_cards,
@@ -226,5 +235,6 @@ MIGRATIONS: list[Migration] = [
     _fits_of_the_scheduler,
     _practice_modes,
     _no_topic_index,
+    _tallied_when_read,
 ]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)

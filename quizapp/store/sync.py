@@ -426,5 +426,6 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
                 _apply_deck(conn, deck, by_path[deck.path], stamp, report)
             _retire_decks(conn, vanished, report)
             conn.executemany(_RESTAT, restat)
+            tallies.catch_up(conn)  # refiling moves a card's whole history: every review of it counted first
             tallies.refile_moved(conn)
     return report

@@ -2,14 +2,20 @@
 
 Summing a million reviews in SQLite takes seconds: every extra expression costs about 50 ms per
 million rows. The reports need the same sums every time, and the log only grows (an undo removes
-the newest answer of a card), so they are kept up to date in the answer's own transaction:
+the newest answer of a card), so the sums are kept, and brought up to date by whoever reads them:
 
-- `card_tally`: a card's answers, lapses and true-retention counts, rewritten from its reviews;
-- `day_tally`, `calibration_tally`, `recall_tally`: added to (`sign` 1) by an answer and taken
-  from (`sign` −1) by its undo, with the same terms, so an undo leaves them as they were.
+- an answer writes its card and its log only: six more rows to write would make each answer's
+  commit, which waits for the disk, a sixth slower;
+- `catch_up` adds every review after `meta.tallied_through` in a few statements, and moves it
+  forward: a report, the browser, a mock, a plan or a sync that refiles cards runs it first
+  (`tallied.bring_up_to_date`), and the review app when it closes;
+- `card_tally`: a card's answers, lapses and true-retention counts; `day_tally` (and per topic and
+  deck), `calibration_tally`, `recall_tally`: sums over study days and over FSRS's predictions;
+- an undo of a tallied answer takes it out (`take_out`) with the same terms, so the tallies are
+  as if it was never given; an untallied one is only deleted.
 
-`rebuild` computes all four from the log with the same terms (a migration and generated
-histories use it), and the tests check that answering, undoing and rebuilding agree.
+`rebuild` is `catch_up` from nothing (a migration and generated histories use it), and the tests
+check that answering, undoing, catching up and rebuilding agree.
 
 "After a study day" is an answer at least one study day after the card's previous one
 (`elapsed_days` ≥ 1): the answers Anki's true retention and the srs-benchmark count. Young is
@@ -76,16 +82,18 @@ _MOVED = (
     " FROM card_tally t JOIN card c ON c.id = t.card_id WHERE t.topic != c.topic OR t.deck_id != c.deck_id"
 )
 _REFILE = "UPDATE card_tally SET topic = :topic, deck_id = :deck_id WHERE card_id = :card_id"
-_REBUILD_DAYS = (
+_LATER = "r.id > :after AND r.study_day IS NOT NULL"
+_CATCH_UP_DAYS = (
     f"INSERT INTO day_tally (study_day, {_DAY_COLUMNS}) SELECT r.study_day, {_SUMMED} FROM review r"
-    " WHERE r.study_day IS NOT NULL GROUP BY r.study_day",
+    f" WHERE {_LATER} GROUP BY r.study_day ON CONFLICT (study_day) DO UPDATE SET {_ADD_UP}",
     *(
         f"INSERT INTO {name}_day_tally (study_day, {key}, {_DAY_COLUMNS}) SELECT r.study_day, t.{key}, {_SUMMED}"
-        f" FROM review r JOIN card_tally t ON t.card_id = r.card_id WHERE r.study_day IS NOT NULL"
-        f" GROUP BY r.study_day, t.{key}"
+        f" FROM review r JOIN card_tally t ON t.card_id = r.card_id WHERE {_LATER}"
+        f" GROUP BY r.study_day, t.{key} ON CONFLICT (study_day, {key}) DO UPDATE SET {_ADD_UP}"
         for name, key in (("topic", "topic"), ("deck", "deck_id"))
     ),
 )
+"""The reviews after `after` added to the sums of their study day (and of their card's topic and deck)."""
 _DROP_EMPTY_DAYS = (
     "DELETE FROM day_tally WHERE answers = 0",
     "DELETE FROM topic_day_tally WHERE answers = 0",
@@ -107,17 +115,13 @@ _CARD_COLUMNS = (
 _REWRITE_CARD = (
     f"INSERT OR REPLACE INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} WHERE r.card_id = :card_id GROUP BY r.card_id"
 )
-# A new answer added to its card's row (a first answer files the card under its topic and deck): the same sums as
-# _CARD_SUMS without reading the card's earlier reviews. The newest review's columns follow the rewrite's rule,
-# max(reviewed_at) with the earlier review kept on a tie.
+# The reviews after `after` added to their cards' rows (a card's first answer files it under its topic and deck). The
+# newest review's columns follow the rewrite's rule, max(reviewed_at) with the earlier review kept on a tie.
 _SUMMED_ON_CARD = ("answers", "lapses", "young_passed", "young_failed", "mature_passed", "mature_failed", "expected",
                    "duration_ms")  # fmt: skip
 _LAST_ON_CARD = ("last_rating", "last_reviewed_at", "last_study_day")
-_ADD_TO_CARD = (
-    f"INSERT INTO card_tally ({_CARD_COLUMNS}) SELECT r.card_id, 1, coalesce(r.elapsed_days >= 1 AND r.rating = 1, 0),"
-    f" {', '.join(DAY_TERMS[name] for name in ('young_passed', 'young_failed', 'mature_passed', 'mature_failed'))},"
-    f" {DAY_TERMS['expected']}, {DAY_TERMS['duration_ms']}, r.rating, r.reviewed_at, r.study_day, c.topic, c.deck_id"
-    " FROM review r JOIN card c ON c.id = r.card_id WHERE r.id = :review_id"
+_CATCH_UP_CARDS = (
+    f"INSERT INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} WHERE r.id > :after GROUP BY r.card_id"
     " ON CONFLICT (card_id) DO UPDATE SET "
     + ", ".join(
         [
@@ -129,7 +133,6 @@ _ADD_TO_CARD = (
         ]
     )
 )
-_REBUILD_CARDS = f"INSERT INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} GROUP BY r.card_id"
 _DROP_CARD = (
     "DELETE FROM card_tally WHERE card_id = :card_id AND NOT EXISTS (SELECT 1 FROM review WHERE card_id = :card_id)"
 )
@@ -141,6 +144,7 @@ _CALIBRATED = (
     " WHERE r.elapsed_days >= 1 AND r.retrievability IS NOT NULL AND r.review_number IS NOT NULL"
 )
 _CALIBRATED_ONE = _CALIBRATED + " AND r.id = :review_id"
+_CALIBRATED_AFTER = _CALIBRATED + " AND r.id > :after"
 _ADD_CALIBRATION = (
     "INSERT INTO calibration_tally (scope, elapsed_bin, review_bin, lapse_bin, answers, passed, expected, log_loss)"
     " VALUES (:scope, :elapsed_bin, :review_bin, :lapse_bin, :answers, :passed, :expected, :log_loss)"
@@ -155,6 +159,18 @@ _ADD_RECALL = (
     " passed = passed + excluded.passed, expected = expected + excluded.expected"
 )
 _DROP_EMPTY = ("DELETE FROM calibration_tally WHERE answers = 0", "DELETE FROM recall_tally WHERE answers = 0")
+
+TALLIED_THROUGH = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'tallied_through'"
+"""The newest review the tallies count (every older one is counted too); no row: none (schema 9 sets it)."""
+_NEWEST_REVIEW = "SELECT coalesce(max(id), 0) FROM review"
+_SET_TALLIED_THROUGH = (
+    "INSERT INTO meta (key, value) VALUES ('tallied_through', :id) ON CONFLICT (key) DO UPDATE SET value = :id"
+)
+# After an undo deleted the newest review, its id is given to the next answer: it must not pass for tallied.
+_NO_FURTHER_THAN_NEWEST = (
+    f"UPDATE meta SET value = ({_NEWEST_REVIEW})"
+    f" WHERE key = 'tallied_through' AND CAST(value AS INTEGER) > ({_NEWEST_REVIEW})"
+)
 
 _CLEAR = (
     "DELETE FROM card_tally",
@@ -217,14 +233,6 @@ class _Calibrated:
     rating: int
 
 
-def _calibrated(topic: str, logged: Mapping[str, Any]) -> _Calibrated | None:
-    """A logged review as _CALIBRATED reads it (None where it leaves the review out), its scope from `topic`."""
-    elapsed, number, recall = logged["elapsed_days"], logged["review_number"], logged["retrievability"]
-    if elapsed is None or elapsed < 1 or recall is None or number is None:
-        return None
-    return _Calibrated(topic.split("/", 1)[0], elapsed, number, logged["lapses_before"], recall, logged["rating"])
-
-
 def _calibration_rows(answer: _Calibrated, sign: int) -> tuple[dict[str, object], dict[str, object]]:
     """An answer's share of calibration_tally and recall_tally, times `sign`."""
     passed = answer.rating > 1
@@ -240,39 +248,59 @@ def _calibration_rows(answer: _Calibrated, sign: int) -> tuple[dict[str, object]
     return calibration, recall
 
 
-def add_answer(
-    conn: sqlite3.Connection,
-    review_id: int,
-    card_id: int,
-    sign: int = 1,
-    *,
-    logged: Mapping[str, Any] | None = None,
-    topic: str | None = None,
-) -> None:
-    """Count the logged review `review_id` of `card_id` in the tallies (`sign` −1: take it out, before its
-    undo deletes it; `card_tally` is rewritten after the delete by `rewrite_card`).
+def tallied_through(conn: sqlite3.Connection) -> int:
+    """The id of the newest review the tallies count (0: none)."""
+    row = conn.execute(TALLIED_THROUGH).fetchone()
+    return 0 if row is None else int(row[0])
 
-    Args:
-        logged: the review's columns as just logged (`queue.answer_log`), and `topic` its card's topic: given
-            together, they spare reading the review back for the calibration tallies.
-    """
-    if sign > 0:
-        conn.execute(_ADD_TO_CARD, {"review_id": review_id})  # first: a new card's first answer files the card
-    conn.execute(_ADD_ANSWER_DAY, {"review_id": review_id, "sign": sign})
-    for statement in _ADD_TO_FILED:
-        conn.execute(statement, {"review_id": review_id, "sign": sign})
-    if logged is not None and topic is not None:
-        answer = _calibrated(topic, logged)
-    else:
-        row = conn.execute(_CALIBRATED_ONE, {"review_id": review_id}).fetchone()
-        answer = None if row is None else _Calibrated(*row)
-    if answer is not None:
-        calibration, recall = _calibration_rows(answer, sign)
+
+def behind(conn: sqlite3.Connection) -> bool:
+    """Whether a review is not counted in the tallies yet."""
+    return int(conn.execute(_NEWEST_REVIEW).fetchone()[0]) > tallied_through(conn)
+
+
+def catch_up(conn: sqlite3.Connection) -> int:
+    """Add every review not counted yet to the tallies, in a write transaction; returns the newest review's id."""
+    after = tallied_through(conn)
+    newest = int(conn.execute(_NEWEST_REVIEW).fetchone()[0])
+    if newest <= after:
+        return newest
+    conn.execute(_CATCH_UP_CARDS, {"after": after})  # first: a card's first answer files the card
+    for statement in _CATCH_UP_DAYS:
+        conn.execute(statement, {"after": after})
+    calibration: dict[tuple[object, ...], list[float]] = {}
+    recall: dict[tuple[object, ...], list[float]] = {}
+    for row in conn.execute(_CALIBRATED_AFTER, {"after": after}):
+        c_row, r_row = _calibration_rows(_Calibrated(*row), 1)
+        _accumulate(calibration, c_row, _CALIBRATION_KEYS, _CALIBRATION_SUMS)
+        _accumulate(recall, r_row, _RECALL_KEYS, _RECALL_SUMS)
+    conn.executemany(_ADD_CALIBRATION, _rows(calibration, _CALIBRATION_KEYS, _CALIBRATION_SUMS))
+    conn.executemany(_ADD_RECALL, _rows(recall, _RECALL_KEYS, _RECALL_SUMS))
+    conn.execute(_SET_TALLIED_THROUGH, {"id": str(newest)})
+    return newest
+
+
+def take_out(conn: sqlite3.Connection, review_id: int, card_id: int) -> None:
+    """Before its undo deletes it: take review `review_id` of `card_id` out of the tallies if they count it
+    (`card_tally` is rewritten after the delete by `rewrite_card`)."""
+    if review_id > tallied_through(conn):
+        return
+    for statement in (_ADD_ANSWER_DAY, *_ADD_TO_FILED):
+        conn.execute(statement, {"review_id": review_id, "sign": -1})
+    row = conn.execute(_CALIBRATED_ONE, {"review_id": review_id}).fetchone()
+    if row is not None:
+        calibration, recall = _calibration_rows(_Calibrated(*row), -1)
         conn.execute(_ADD_CALIBRATION, calibration)
         conn.execute(_ADD_RECALL, recall)
-    if sign < 0:
-        for statement in (*_DROP_EMPTY_DAYS, *_DROP_EMPTY):
-            conn.execute(statement)
+    for statement in (*_DROP_EMPTY_DAYS, *_DROP_EMPTY):
+        conn.execute(statement)
+
+
+def after_delete(conn: sqlite3.Connection, card_id: int) -> None:
+    """After an undo deleted a review of `card_id`: its card's row summed again, and `tallied_through` no further
+    than the newest review, whose id the next answer may take again."""
+    rewrite_card(conn, card_id)
+    conn.execute(_NO_FURTHER_THAN_NEWEST)
 
 
 def rewrite_card(conn: sqlite3.Connection, card_id: int) -> None:
@@ -301,29 +329,14 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Compute every tally from the review log, with the terms the answers use."""
     for statement in _CLEAR:
         conn.execute(statement)
-    conn.execute(_REBUILD_CARDS)
-    for statement in _REBUILD_DAYS:
-        conn.execute(statement)
-    calibration: dict[tuple[object, ...], list[float]] = {}
-    recall: dict[tuple[object, ...], list[float]] = {}
-    for row in conn.execute(_CALIBRATED):
-        c_row, r_row = _calibration_rows(_Calibrated(*row), 1)
-        _accumulate(
-            calibration,
-            c_row,
-            ("scope", "elapsed_bin", "review_bin", "lapse_bin"),
-            ("answers", "passed", "expected", "log_loss"),
-        )
-        _accumulate(recall, r_row, ("scope", "permille"), ("answers", "passed", "expected"))
-    conn.executemany(
-        _ADD_CALIBRATION,
-        _rows(
-            calibration,
-            ("scope", "elapsed_bin", "review_bin", "lapse_bin"),
-            ("answers", "passed", "expected", "log_loss"),
-        ),
-    )
-    conn.executemany(_ADD_RECALL, _rows(recall, ("scope", "permille"), ("answers", "passed", "expected")))
+    conn.execute(_SET_TALLIED_THROUGH, {"id": "0"})
+    catch_up(conn)
+
+
+_CALIBRATION_KEYS = ("scope", "elapsed_bin", "review_bin", "lapse_bin")
+_CALIBRATION_SUMS = ("answers", "passed", "expected", "log_loss")
+_RECALL_KEYS = ("scope", "permille")
+_RECALL_SUMS = ("answers", "passed", "expected")
 
 
 def _accumulate(

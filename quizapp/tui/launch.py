@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import sys
 import threading
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from quizapp.config import Settings, load_settings
 from quizapp.errors import QuizError
 from quizapp.library import open_library
+from quizapp.store import tallied
 from quizapp.store.backup import backup_if_due
 from quizapp.tui.start import Start
 
@@ -48,5 +50,7 @@ def run_review(*, db: str | None, decks: list[str] | None, start: Start | None =
         app = QuizApp(library, start=start, mock=settings.mock)
         app.run()
     finally:
+        with contextlib.suppress(QuizError):  # the next reader catches up anyway
+            tallied.bring_up_to_date(library.db)  # so a reader that can only read finds the sitting counted
         library.db.close()
     return app.return_code or 0
