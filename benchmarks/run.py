@@ -385,7 +385,7 @@ def measure_answers(data: Data, runs: int, answers: int) -> list[Row]:
     ]
     rows.append(
         Row(
-            f"the {each} answers of a repetition added to the report tallies (by the next report, browser or mock),"
+            f"tallying a repetition's {each} answers for the reports (done by the next report, browser or mock),"
             f" {data.what}",
             "ms",
             [t * ms for t in tallying],

@@ -19,10 +19,12 @@ from types import ModuleType
 
 import pytest
 
+from quizapp.store.migrations import SCHEMA_VERSION
+
 ROOT = Path(__file__).parent.parent
-QUIZAPP_ONLY = ("warm sync", "per answer, the review screen's path, counts recounted", "Statistics screen")
+QUIZAPP_ONLY = ("warm sync", "per answer, the review screen's path, counts recounted", "tallying", "Statistics screen")
 AGAINST_THE_BARE_APP = "against a bare Textual app"
-ROWS = 14  # import, warm sync, 2 launches, 3 per-answer medians and a p99, peak RSS, 5 report rows
+ROWS = 15  # import, warm sync, 2 launches, 3 per-answer medians, the tallying and a p99, peak RSS, 5 report rows
 REPORT_ROWS = (
     "report, Markdown, whole process",
     "report, HTML, whole process",
@@ -56,7 +58,7 @@ def quick_table(quick_work: Path) -> Table:
         assert len(rows) == ROWS - 1, result.stdout  # no launch against Anki
     else:
         assert len(rows) == ROWS, result.stdout
-        assert sum(name.startswith(QUIZAPP_ONLY) for name in rows) == 3, result.stdout
+        assert sum(name.startswith(QUIZAPP_ONLY) for name in rows) == 4, result.stdout
     return rows
 
 
@@ -106,7 +108,7 @@ def test_quick_benchmark_measures_anki_beside_quizapp(quick_table: Table) -> Non
 def test_report_speed_compares_with_anki_and_leaves_the_database_alone(quick_work: Path) -> None:
     if importlib.util.find_spec("anki") is None:
         pytest.skip("anki is not installed (pip install -e '.[bench]')")
-    db, decks = quick_work / "history-1000-10000.db", quick_work / "decks-1000"
+    db, decks = quick_work / f"history-1000-10000-schema{SCHEMA_VERSION}.db", quick_work / "decks-1000"
     before = db.read_bytes()
     command = [
         str(ROOT / "benchmarks" / "report_speed.py"),
