@@ -80,6 +80,9 @@ class StudyDayFsrs:
             maximum_interval=settings.maximum_interval_days,
             enable_fuzzing=False,
         )
+        # The last preview: card, state, study day, time, outcomes. py-fsrs is given whole study days, so within one
+        # study day the same card in the same state comes out the same, only a learning step's due moves with time.
+        self._previewed: tuple[int, MemoryState, date, datetime, dict[int, tuple[fsrs.Card, int | None]]] | None = None
 
     def study_day(self, moment: datetime) -> date:
         """The study day containing `moment`."""
@@ -116,44 +119,50 @@ class StudyDayFsrs:
         return min(high, math.floor(low + draw * (high - low + 1)))
 
     def answer(self, card_id: int, before: MemoryState, grade: int, now: datetime) -> MemoryState:
-        """The card's state after answering `grade` (1-4) at `now`."""
-        return self._answers(card_id, before, now, (grade,))[grade]
+        """The card's state after answering `grade` (1-4) at `now`: the one its last preview showed, if it is of
+        this card in this state on this study day."""
+        today = self.study_day(now)
+        kept = self._previewed
+        if kept is not None and kept[0] == card_id and kept[1] == before and kept[2] == today:
+            after, days = kept[4][grade]
+            due = after.due + (now - kept[3])
+        else:
+            after, days = self._outcomes(card_id, before, now, (grade,))[grade]
+            due = after.due
+        if days is not None:  # a review: due at the start of its study day
+            due = start_of_study_day(today + timedelta(days=days), self.day_start_hour, self.tz)
+        return MemoryState(CardState(int(after.state)), after.step, after.stability, after.difficulty, due, now)
 
-    def _answers(
+    def _outcomes(
         self, card_id: int, before: MemoryState, now: datetime, grades: tuple[int, ...]
-    ) -> dict[int, MemoryState]:
-        """The card's state after each of `grades` at `now`. What the grades share is worked out once: the card
-        as py-fsrs sees it, the study day of `now`, and the fuzz's random number (seeded by the card and its
-        last review, so the same for every grade)."""
+    ) -> dict[int, tuple[fsrs.Card, int | None]]:
+        """py-fsrs's card after each of `grades` at `now`, with the study days until a review-state card is due
+        (fuzzed; None for a (re)learning card, due at py-fsrs's exact step). What the grades share is worked out
+        once: the card as py-fsrs sees it, and the fuzz's random number (seeded by the card and its last review,
+        so the same for every grade)."""
         card = self._fsrs_card(card_id, before, now)  # review_card copies it: every grade starts from it
-        today: date | None = None
         draw: float | None = None
-        states = {}
+        outcomes: dict[int, tuple[fsrs.Card, int | None]] = {}
         for grade in grades:
             after, _log = self._fsrs.review_card(card, fsrs.Rating(grade), now)
-            state = CardState(int(after.state))
-            due = after.due
-            if state == CardState.Review:  # py-fsrs gave now + whole days: land on the study day instead
-                today = self.study_day(now) if today is None else today
+            days = None
+            if after.state == fsrs.State.Review:  # py-fsrs gave now + whole days: the study days from today
                 days = (after.due - now).days
                 if self.settings.fuzz and days >= MIN_FUZZED_INTERVAL:
                     draw = random.Random(fuzz_seed(card_id, before.last_review)).random() if draw is None else draw
                     days = self._fuzz(days, draw)
-                due = start_of_study_day(today + timedelta(days=days), self.day_start_hour, self.tz)
-            states[grade] = MemoryState(state, after.step, after.stability, after.difficulty, due, now)
-        return states
+            outcomes[grade] = (after, days)
+        return outcomes
 
     def preview(self, card_id: int, before: MemoryState, now: datetime) -> dict[int, timedelta]:
-        """For each grade, how long until the card comes back: whole study days for a review, else the step."""
-        waits = {}
-        today = self.study_day(now)
-        for grade, after in self._answers(card_id, before, now, (1, 2, 3, 4)).items():
-            assert after.due is not None
-            if after.state == CardState.Review:
-                waits[grade] = timedelta(days=(self.study_day(after.due) - today).days)
-            else:
-                waits[grade] = after.due - now
-        return waits
+        """For each grade, how long until the card comes back: whole study days for a review (it is due at the
+        start of the study day that many days after today's), else the step."""
+        outcomes = self._outcomes(card_id, before, now, (1, 2, 3, 4))
+        self._previewed = (card_id, before, self.study_day(now), now, outcomes)
+        return {
+            grade: timedelta(days=days) if days is not None else after.due - now
+            for grade, (after, days) in outcomes.items()
+        }
 
     def elapsed_days(self, card: MemoryState, now: datetime) -> int | None:
         """Study days since the card's last review, as FSRS is told (None for a card never reviewed)."""

@@ -270,12 +270,15 @@ class ReviewScheduler:
         *,
         now: Callable[[], datetime] = utcnow,
         tz: tzinfo | None = None,
+        memory: StudyDayFsrs | None = None,
     ) -> None:
+        """`memory`: another scheduler's FSRS of the same settings, to share, so that an answer given here takes
+        the outcome a preview there worked out (`StudyDayFsrs.answer`)."""
         self.db = db
         self.review = review
         self.now = now
         self.tz = tz
-        self.memory = StudyDayFsrs(scheduler, review.day_start_hour, tz)
+        self.memory = memory or StudyDayFsrs(scheduler, review.day_start_hour, tz)
         self._cache: dict[tuple[tuple[str, ...] | None, str | None], queue.QueueQueries] = {}
         never = datetime.min.replace(tzinfo=UTC)
         self._day: tuple[datetime, datetime, dict[str, str]] = (never, never, {})

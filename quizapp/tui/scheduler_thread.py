@@ -60,7 +60,8 @@ class SchedulerThread:
             db = Database(path, read_only=like.db.read_only)
         except sqlite3.Error as e:
             raise StorageError(f"cannot open the database {path}: {storage_problem(e, path=path) or e}") from e
-        return ReviewScheduler(db, like.memory.settings, like.review, now=like.now, tz=like.tz)
+        # the same FSRS: an answer given here takes the outcome the grade bar's preview worked out on the event loop
+        return ReviewScheduler(db, like.memory.settings, like.review, now=like.now, tz=like.tz, memory=like.memory)
 
     def close(self) -> None:
         """Close the connection once the jobs given so far are done, and end the thread, without waiting:
