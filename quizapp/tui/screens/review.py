@@ -181,7 +181,8 @@ class ReviewScreen(Screen[None]):
                 yield Static(id="key-points")
                 yield Markdown(id="extras")
         yield Static(id="grade-bar")
-        yield Footer(show_command_palette=False, compact=True)  # ? lists every key
+        # the key line (? lists every key) comes once the first card is painted: its twenty-odd keys are widgets of
+        # their own, which would put off the first paint by a tenth of the whole launch
 
     def on_mount(self) -> None:
         heading = ("", "") if self.drill is not None else ("Review · ", "bold")
@@ -196,6 +197,13 @@ class ReviewScreen(Screen[None]):
             self.app.post_message(HomeWanted())
             return
         self.show(first)
+        self.call_after_refresh(self._add_key_line)
+
+    async def _add_key_line(self) -> None:
+        """The key line, once the first card is painted (see `compose`); it lists the bindings when told they are
+        in place."""
+        await self.mount(Footer(show_command_palette=False, compact=True))
+        self.refresh_bindings()
 
     # --- what is shown -----------------------------------------------------------------
 
