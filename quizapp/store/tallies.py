@@ -100,8 +100,9 @@ _DROP_EMPTY_DAYS = (
     "DELETE FROM deck_day_tally WHERE answers = 0",
 )
 
+# a card's sums over `review r`, as a select list
 _CARD_SUMS = (
-    "SELECT r.card_id, count(*), sum(coalesce(r.elapsed_days >= 1 AND r.rating = 1, 0)),"
+    "r.card_id, count(*), sum(coalesce(r.elapsed_days >= 1 AND r.rating = 1, 0)),"
     f" {', '.join(f'sum({DAY_TERMS[name]})' for name in ('young_passed', 'young_failed', 'mature_passed'))},"
     f" sum({DAY_TERMS['mature_failed']}), sum({DAY_TERMS['expected']}), sum({DAY_TERMS['duration_ms']}),"
     " r.rating, max(r.reviewed_at), r.study_day,"  # the one max() makes bare columns those of the newest review
@@ -112,7 +113,7 @@ _CARD_COLUMNS = (
     " last_rating, last_reviewed_at, last_study_day, topic, deck_id"
 )
 _REWRITE_CARD = (
-    f"INSERT OR REPLACE INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} FROM review r WHERE r.card_id = :card_id"
+    f"INSERT OR REPLACE INTO card_tally ({_CARD_COLUMNS}) SELECT {_CARD_SUMS} FROM review r WHERE r.card_id = :card_id"
     " GROUP BY r.card_id"
 )
 # The reviews after `after` added to their cards' rows (a card's first answer files it under its topic and deck). The
@@ -123,7 +124,7 @@ _LAST_ON_CARD = ("last_rating", "last_reviewed_at", "last_study_day")
 _CATCH_UP_CARDS = (
     # NOT INDEXED: the reviews after `after` by rowid, grouped apart, rather than every review in ix_review_card_id's
     # order (which spares the grouping but reads the whole log: 56 ms for 125 answers at 1M reviews)
-    f"INSERT INTO card_tally ({_CARD_COLUMNS}) {_CARD_SUMS} FROM review r NOT INDEXED WHERE r.id > :after"
+    f"INSERT INTO card_tally ({_CARD_COLUMNS}) SELECT {_CARD_SUMS} FROM review r NOT INDEXED WHERE r.id > :after"
     " GROUP BY r.card_id"
     " ON CONFLICT (card_id) DO UPDATE SET "
     + ", ".join(
