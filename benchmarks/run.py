@@ -340,8 +340,8 @@ ANSWERS_TAKE = timedelta(minutes=10)  # the per-answer measures of one size, wit
 
 def out_of_the_last_minutes() -> None:
     """Wait, if need be, until the answers cannot run in the study day's last minutes: there the learn-ahead window
-    reaches past the day's end and moves with the clock, so the review screen counts the cards again for every one
-    (the recount row) instead of keeping the counts, and the screen's path would be timed as another path."""
+    reaches past the day's end and moves with the clock, so the review screen counts the learning cards again for
+    every card, and every repetition should time the same path."""
     review = ReviewSettings()
     now = datetime.now(UTC)
     _, end = day_bounds(now, review.day_start_hour)

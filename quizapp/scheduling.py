@@ -453,14 +453,18 @@ class ReviewScheduler:
             due = named(conn).execute(queries.due_count, params).fetchone()
             new = self._new_today(conn, queries, params, self._allowance(conn, params), key[0])
             counts = QueueCounts(new, int(due["learning"]), int(due["review"]))
-            if self._keeps_counts(params):
+            if self._keeps_counts():
                 self._counted[key] = counts
+        elif params["learn_until"] != params["day_end"]:
+            # the study day's last minutes: the learn-ahead window reaches past the day's end and moves with the
+            # clock, bringing learning cards in without a write, so they are counted again (an index range)
+            learning = int(named(conn).execute(queries.learning_count, params).fetchone()["learning"])
+            counts = self._counted[key] = replace(counts, learning=learning)
         return counts
 
-    def _keeps_counts(self, params: Mapping[str, object]) -> bool:
-        """Whether counts can be kept and updated answer by answer: not with limits of new cards per deck, nor
-        in the last minutes of a study day, when the learn-ahead window reaches past its end and moves with time."""
-        return not self.review.deck_limits and params["learn_until"] == params["day_end"]
+    def _keeps_counts(self) -> bool:
+        """Whether counts can be kept and updated answer by answer: not with limits of new cards per deck."""
+        return not self.review.deck_limits
 
     def _counts_in_force(self, conn: sqlite3.Connection, params: Mapping[str, object]) -> bool:
         """Forget the kept counts unless the database holds what they were worked out from (only this scheduler's
@@ -468,7 +472,7 @@ class ReviewScheduler:
         any are kept."""
         version = conn.execute(_DATA_VERSION).fetchone()[0]
         as_of = (version, self.db.commits, params["day_end"])
-        if as_of != self._counted_as_of or not self._keeps_counts(params):
+        if as_of != self._counted_as_of or not self._keeps_counts():
             self._counted.clear()
             self._new_unknown.clear()
             self._counted_as_of = as_of

@@ -6,7 +6,8 @@ whatever else wrote (a bury, another window's answers, the next study day)."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,10 +54,13 @@ def counted_afresh(db: Database, clock: Clock) -> list[QueueCounts]:
     return counts
 
 
+@pytest.mark.parametrize("start", [START, START.replace(hour=2, minute=30)], ids=["noon", "into-the-last-minutes"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_kept_counts_equal_a_fresh_count_after_every_answer(tmp_path: Path, seed: int) -> None:
+def test_kept_counts_equal_a_fresh_count_after_every_answer(tmp_path: Path, seed: int, start: datetime) -> None:
+    """From noon, or from 2:30 am through the study day's last 20 minutes (from 3:40 the learn-ahead window
+    reaches past the 4:00 day start) and into the next study day."""
     write_decks(tmp_path / "decks")
-    clock = Clock(START)
+    clock = Clock(start)
     db = open_database(tmp_path / "q.db")
     other_db = open_database(tmp_path / "q.db")  # another window on the same database
     try:
@@ -123,9 +127,21 @@ def test_counts_of_a_new_study_day_are_counted_again(scheduler: ReviewScheduler,
     assert scheduler.left_today() == today
 
 
-def test_the_counts_are_not_kept_when_the_learn_ahead_window_passes_the_day(
+def test_in_the_last_minutes_the_learning_cards_the_window_brings_in_are_counted(
     scheduler: ReviewScheduler, clock: Clock
 ) -> None:
-    clock.now = START.replace(hour=3, minute=50) + timedelta(days=1)  # 10 minutes before the 4:00 day start
-    scheduler.left_today()
-    assert not scheduler._counted
+    """From 3:40 the learn-ahead window (20 minutes) reaches past the 4:00 day start and moves with the clock: a
+    learning card due at 4:08 comes into the count at 3:48, with no write in between; the rest stays kept."""
+    card = scheduler.next_card()
+    assert card is not None
+    clock.now = START.replace(hour=3, minute=58) + timedelta(days=1)
+    scheduler.answer(card.id, Grade.Good)  # a new card's second learning step: due in 10 minutes, at 4:08
+    assert scheduler.card(card.id).due == clock.now + timedelta(minutes=10)
+    clock.now = START.replace(hour=3, minute=45) + timedelta(days=1)  # the same study day, 23 minutes before
+    scheduler.forget_counts()
+    before = scheduler.left_today()
+    clock.advance(minutes=4)  # 3:49: the window reaches 4:09
+    after = scheduler.left_today()
+    assert scheduler._counted and after == replace(before, learning=before.learning + 1)
+    fresh = ReviewScheduler(scheduler.db, SchedulerSettings(fuzz=False), ReviewSettings(), now=clock, tz=UTC)
+    assert after == fresh.left_today()

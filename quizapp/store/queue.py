@@ -277,6 +277,7 @@ class QueueQueries:
             f"SELECT (SELECT count(*) FROM card c WHERE {learning}) AS learning,"
             f" (SELECT count(*) FROM card c WHERE {review}) AS review"
         )
+        self.learning_count = f"SELECT count(*) AS learning FROM card c WHERE {learning}"
         self.due_by_state = (
             f"SELECT c.deck_id, c.state, count(*) AS cards FROM card c WHERE {learning} GROUP BY c.deck_id, c.state"
             f" UNION ALL SELECT c.deck_id, c.state, count(*) AS cards FROM card c WHERE {review} GROUP BY c.deck_id"
