@@ -729,7 +729,7 @@ class ReviewScheduler:
             conn.execute(queue.SET_CARD_STATE, {**queue.memory_of(log), "id": card_id})
             if lapses_after_newest(conn, card_id, self.review.leech_threshold)[1]:  # it may have suspended the card
                 conn.execute(queue.UNHIDE, {"id": card_id})  # answered, so it was in the queue before
-            tallies.take_out(conn, review_id, card_id)
+            tallies.take_out(conn, review_id)
             conn.execute(queue.DELETE_KEY_POINTS, {"review_id": review_id})
             conn.execute(queue.DELETE_ANSWER, {"review_id": review_id})
             tallies.after_delete(conn, card_id)

@@ -284,9 +284,9 @@ def catch_up(conn: sqlite3.Connection) -> int:
     return newest
 
 
-def take_out(conn: sqlite3.Connection, review_id: int, card_id: int) -> None:
-    """Before its undo deletes it: take review `review_id` of `card_id` out of the tallies if they count it
-    (`card_tally` is rewritten after the delete by `rewrite_card`)."""
+def take_out(conn: sqlite3.Connection, review_id: int) -> None:
+    """Before its undo deletes it: take review `review_id` out of the tallies if they count it (its card's
+    `card_tally` row is summed again after the delete, by `after_delete`)."""
     if review_id > tallied_through(conn):
         return
     for statement in (_ADD_ANSWER_DAY, *_ADD_TO_FILED):
