@@ -551,6 +551,9 @@ def _render(report: Report, form: str) -> str:
 
 def cmd_review(args: argparse.Namespace, mode: str = "review") -> int:
     """Sync the deck folders, then run the review TUI (or start it on a drill or a mock interview)."""
+    from quizapp import collector
+
+    collector.pause_for_start()  # until the first screen is painted (the app resumes it, or run_review on failing)
     from quizapp.tui.launch import run_review
     from quizapp.tui.start import Start
 

@@ -17,6 +17,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quizapp import collector
 from quizapp.decks.deck_files import file_hash, find_deck_files
 from quizapp.errors import DeckError, DeckProblem
 from quizapp.store import tallies
@@ -381,6 +382,11 @@ def sync_decks(db: Database, paths: Sequence[Path], now: datetime, *, skip_inval
     Raises:
         DeckError: listing every problem in every file (unless `skip_invalid`); nothing is written then.
     """
+    with collector.held_off():  # parsing makes millions of objects and no cycles: collections would only walk them
+        return _sync(db, paths, now, skip_invalid)
+
+
+def _sync(db: Database, paths: Sequence[Path], now: datetime, skip_invalid: bool) -> SyncReport:
     files = [p.resolve() for p in find_deck_files(paths)]
     folders = [p.resolve() for p in paths if p.is_dir()]
     with db.read() as conn:

@@ -6,6 +6,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quizapp import collector
 from quizapp.config import MockSettings
 from quizapp.library import Library
 from quizapp.tui import cjk_wrap
@@ -70,6 +71,10 @@ class QuizApp(App[int]):
             )
             return
         self.push_screen(self.home_screen())
+
+    def on_ready(self) -> None:
+        """The first frame is on the screen: the garbage collector, held off for the start, is back."""
+        collector.resume_after_start()
 
     def home_screen(self) -> Screen[None]:
         """Home (loaded when first shown: a review started with --deck or --topic paints its first card without

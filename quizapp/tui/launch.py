@@ -8,6 +8,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 
+from quizapp import collector
 from quizapp.config import Settings, load_settings
 from quizapp.errors import QuizError
 from quizapp.library import open_library
@@ -50,6 +51,7 @@ def run_review(*, db: str | None, decks: list[str] | None, start: Start | None =
         app = QuizApp(library, start=start, mock=settings.mock)
         app.run()
     finally:
+        collector.resume_after_start()  # if the app never painted its first screen
         with contextlib.suppress(QuizError):  # the next reader catches up anyway
             tallied.bring_up_to_date(library.db)  # so a reader that can only read finds the sitting counted
         library.db.close()
