@@ -38,17 +38,18 @@ def _prompt_key(prompt: str) -> str:
     return " ".join(prompt.casefold().split()).rstrip("?.!？。！ ")
 
 
-def _stored_follow_ups(deck: Deck, question: Question, asked_by: dict[str, str]) -> list[str | FollowUpLink]:
-    """The question's follow-ups as stored: a link names its question with the deck id, and a plain one that is
-    another question's prompt (`asked_by`: prompt key → id) links to it, so the app can ask that card next."""
-    stored: list[str | FollowUpLink] = []
+def _stored_follow_ups(deck: Deck, question: Question, asked_by: dict[str, str]) -> list[str | dict[str, str]]:
+    """The question's follow-ups as stored (in JSON): a link names its question with the deck id, and a plain one
+    that is another question's prompt (`asked_by`: prompt key → id) links to it, so the app can ask that card next."""
+    stored: list[str | dict[str, str]] = []
     for entry in question.follow_ups:
         if isinstance(entry, FollowUpLink):
             qualified = entry.question if "/" in entry.question else f"{deck.deck}/{entry.question}"
-            stored.append(entry.model_copy(update={"question": qualified}))
+            link = {"question": qualified}
+            stored.append(link if entry.text is None else {**link, "text": entry.text})
             continue
         asker = asked_by.get(_prompt_key(entry), question.id)
-        stored.append(entry if asker == question.id else FollowUpLink(question=f"{deck.deck}/{asker}", text=entry))
+        stored.append(entry if asker == question.id else {"question": f"{deck.deck}/{asker}", "text": entry})
     return stored
 
 
@@ -61,9 +62,9 @@ def card_specs(deck: Deck) -> list[CardSpec]:
             asked_by.setdefault(_prompt_key(question.prompt), question.id)
     for question in deck.questions:
         tags = list(dict.fromkeys([*deck.tags, *question.tags]))
-        follow_ups = _stored_follow_ups(deck, question, asked_by)
-        stored = question.model_copy(update={"tags": tags, "topic": deck.topic_of(question), "follow_ups": follow_ups})
-        content = json.dumps(stored.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
+        stored = question.model_dump(mode="json", exclude_none=True, exclude={"follow_ups"})
+        stored.update(tags=tags, topic=deck.topic_of(question), follow_ups=_stored_follow_ups(deck, question, asked_by))
+        content = json.dumps(stored, ensure_ascii=False, sort_keys=True)
         digest = hashlib.sha256(content.encode()).hexdigest()[:16]
         numbers: list[int | None] = [*cloze.numbers(question.text)] if isinstance(question, ClozeQuestion) else [None]
         for number in numbers:

@@ -103,6 +103,22 @@ def test_a_deck_without_links_keeps_its_content_hashes() -> None:
     }
 
 
+def test_links_are_stored_as_exactly_this_json() -> None:
+    """The stored text is what the content hash is taken of: the same deck must give the same bytes."""
+    deck = load(
+        "format: 1\ndeck: fu\nquestions:\n  - id: a\n    prompt: What is A?\n    answer: A.\n    follow_ups:\n"
+        "      - {question: b}\n      - {question: other/c, text: Asked how?}\n      - What is B?\n      - plain one\n"
+        "  - id: b\n    prompt: What is B?\n    answer: B.\n"
+    )
+    spec = card_specs(deck)[0]
+    assert spec.content == (
+        '{"answer": "A.", "follow_ups": [{"question": "fu/b"}, {"question": "other/c", "text": "Asked how?"}, '
+        '{"question": "fu/b", "text": "What is B?"}, "plain one"], "id": "a", "key_points": [], '
+        '"prompt": "What is A?", "references": [], "renamed_from": [], "tags": [], "topic": "fu", "type": "open"}'
+    )
+    assert spec.content_hash == "81b340a2fc64c526"
+
+
 def test_json_stored_before_links_reads_back_as_follow_ups() -> None:
     old = {"id": "q", "type": "open", "topic": "t", "prompt": "p", "answer": "a", "follow_ups": ["Why?", "And?"]}
     assert question_from_content(json.dumps(old)).follow_ups == (FollowUp("Why?"), FollowUp("And?"))
