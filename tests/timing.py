@@ -61,7 +61,7 @@ def cpu_seconds(run: Callable[[], object], *, repeat: int = 2, limit: float = 10
 
 
 def quarter_and_whole(
-    run_on: Callable[[int], Callable[[], object]], size: int, *, repeat: int = 3
+    run_on: Callable[[int], Callable[[], object]], size: int, *, repeat: int = 5
 ) -> tuple[float, float]:
     """Fewest CPU seconds of `run_on(size // 4)()` and of `run_on(size)()`, the two runs interleaved, each
     attempt from another call depth (as `cpu_seconds` varies it).
