@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from quizapp import collector
 from quizapp.config import ReviewSettings, SchedulerSettings
 from quizapp.scheduling import ReviewScheduler
 from quizapp.store.database import Database, open_database
@@ -87,6 +89,15 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUIZAPP_DB", raising=False)
     monkeypatch.delenv("QUIZAPP_DECKS", raising=False)
     monkeypatch.delenv("QUIZAPP_CONFIG", raising=False)
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    """A test that pauses or freezes the garbage collector leaves it on and unfrozen for the next."""
+    yield
+    collector.resume_after_start()
+    gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from quizapp.store.database import Database
 from quizapp.store.sync import sync_decks
 from tests.conftest import START
 
+pytestmark = pytest.mark.usefixtures("collector_restored")
+
 
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
@@ -26,14 +28,6 @@ def collections() -> Iterator[list[int]]:
     gc.callbacks.append(note)
     yield started
     gc.callbacks.remove(note)
-
-
-@pytest.fixture(autouse=True)
-def _collector_restored() -> Iterator[None]:
-    yield
-    collector.resume_after_start()
-    gc.unfreeze()
-    gc.enable()
 
 
 def write_deck(folder: Path, questions: int) -> Path:

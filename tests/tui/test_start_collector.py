@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -11,13 +11,7 @@ from quizapp import collector
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.review import ReviewScreen
 
-
-@pytest.fixture(autouse=True)
-def _collector_restored() -> Iterator[None]:
-    yield
-    collector.resume_after_start()
-    gc.unfreeze()
-    gc.enable()
+pytestmark = pytest.mark.usefixtures("collector_restored")
 
 
 async def test_the_app_turns_the_collector_back_on_once_its_first_screen_is_painted(
