@@ -70,7 +70,7 @@ async def test_a_grade_waiting_for_another_window_keeps_the_screen_responsive_an
         card_view = screen.query_one("#card", VerticalScroll)
         assert app.focused is card_view
         ticks: list[float] = []
-        with other_window_writing(app.library.db.path, seconds=2.0) as other:
+        with other_window_writing(app.library.db.path, seconds=4.0) as other:  # under the 5 s busy timeout
             app.set_interval(0.05, lambda: ticks.append(time.monotonic()))
             await pilot.press("3")
             await pilot.press("3", "enter", "4")  # pressed again, impatiently: dropped, not a second answer
@@ -82,7 +82,8 @@ async def test_a_grade_waiting_for_another_window_keeps_the_screen_responsive_an
             assert len(ticks) >= 5  # timers kept firing: the event loop was not blocked
             assert WAITING_NOTICE in grade_bar(app)
             assert reviews(app) == []
-            other.thread.join()  # the other window commits after its 2 s
+            other.release.set()  # the other window ends its write now, not when its 4 s are up
+            other.thread.join()
         await settle(pilot)
         assert reviews(app) == [("mini/forward-closed-form", 3)]
         assert "adaLN-Zero" in markdown_text(app, "#prompt") and not screen.revealed
