@@ -19,6 +19,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -48,12 +49,33 @@ def _wal_has_content(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
-def apply_pragmas(conn: sqlite3.Connection) -> None:
-    """WAL so readers never block the writer; FULL sync so a committed answer survives power loss."""
+def apply_pragmas(conn: sqlite3.Connection, *, wal: bool = True) -> None:
+    """WAL so readers never block the writer (unless `wal` is False: see `database._create`); FULL sync so a
+    committed answer survives power loss."""
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    if wal:
+        use_wal(conn)
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Make the database a WAL one (nothing to do when it is one already).
+
+    Leaving a rollback journal for the WAL needs an exclusive lock, and SQLite answers BUSY at once, without
+    its busy handler, while another connection holds the write lock (waiting could deadlock): so the attempt
+    is repeated here, within the usual busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            busy = getattr(e, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def storage_problem(e: sqlite3.Error, conn: sqlite3.Connection | None = None, path: Path | None = None) -> str | None:
@@ -132,14 +154,15 @@ def read_only_cause(path: Path, *, folder_named: bool = False) -> str:
     return "the file or its folder is read-only"
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, wal: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode: transactions are begun explicitly (see `read` and `write`).
+    With `wal` False, a database still in rollback-journal mode is left in it (`apply_pragmas`).
 
     The path is passed as a plain file name, never parsed as a URI, so any character is allowed in it.
     """
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        apply_pragmas(conn)
+        apply_pragmas(conn, wal=wal)
     except BaseException:
         conn.close()
         raise

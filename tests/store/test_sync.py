@@ -167,8 +167,11 @@ def test_deleted_deck_file_retires_its_cards(db, deck_dir: Path, clock: Clock) -
     assert all(retired for _, retired, _ in cards(db).values())
 
 
-def test_database_is_wal_with_a_schema_version(tmp_path: Path) -> None:
+def test_database_is_wal_with_a_schema_version_once_the_decks_are_in(
+    tmp_path: Path, deck_dir: Path, clock: Clock
+) -> None:
     db = open_database(tmp_path / "q.db")
+    sync_decks(db, [deck_dir], clock())
     with db.read() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
