@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -201,6 +200,8 @@ class _Rule:
             return text
         if self.kind == "steps" and not text.startswith("["):
             text = f"[{text}]"
+        import tomllib  # here, not at the top: the start-up reads no TOML without a config file
+
         try:
             return tomllib.loads(f"value = {text}")["value"]
         except tomllib.TOMLDecodeError:
@@ -390,6 +391,8 @@ def read_config(path: Path) -> dict[str, Any]:
     Raises:
         ConfigError: for a file that cannot be read, is not UTF-8 or is not TOML.
     """
+    import tomllib  # here, not at the top: the start-up reads no TOML without a config file
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from quizapp.analysis.pass_fail import PassFail
 from quizapp.scheduling import Grade, ReviewScheduler
-from quizapp.session import Answered, Session, TopicChange, sitting_changes
+from quizapp.session import Answered, Session
+from quizapp.sitting_summary import TopicChange, sitting_changes
 from quizapp.store.hidden import card_ids_of
 from tests.conftest import Clock, fetch
 

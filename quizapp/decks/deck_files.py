@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,6 +12,8 @@ DECK_SUFFIXES = (".yaml", ".yml")
 
 def file_hash(raw: bytes) -> str:
     """Content hash used to skip unchanged files on sync."""
+    import hashlib  # here: a start-up with unchanged files hashes nothing, and OpenSSL takes 5 ms to load
+
     return hashlib.sha256(raw).hexdigest()
 
 

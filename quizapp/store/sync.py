@@ -23,12 +23,12 @@ from quizapp.errors import DeckError, DeckProblem
 from quizapp.store import tallies
 from quizapp.store.connection import named, to_db
 from quizapp.store.database import Database
-from quizapp.store.renames import QuestionFace, pair_renames, reviews_phrase
 from quizapp.store.states import CardState
 
 if TYPE_CHECKING:
     from quizapp.decks.batch import PreparedDeck
     from quizapp.decks.cards import CardSpec
+    from quizapp.store.renames import QuestionFace
 
 # Bump when the way cards are derived from a file changes, so every file is synced again.
 CARD_FORMAT = "1"
@@ -75,6 +75,8 @@ class SyncReport:
 
     def summary(self) -> str:
         """The counts on one line, then what was retired and what looks like a rename that lost reviews."""
+        from quizapp.store.renames import reviews_phrase  # as in _note_retired
+
         lines = [
             f"{len(self.deck_ids)} decks ({self.files_loaded} loaded, {self.files_skipped} unchanged): "
             f"{self.added} added, {self.updated} updated, {self.renamed} renamed, "
@@ -226,6 +228,8 @@ def _note_retired(
 ) -> None:
     """Name the questions just retired with their reviews, and pair the reviewed ones with the added
     questions they look like, so the summary can say which history an unmarked rename left behind."""
+    from quizapp.store.renames import QuestionFace, pair_renames  # not on the start-up path: nothing retired there
+
     present = {spec.question_id for spec in deck.cards}
     faces: dict[str, QuestionFace] = {}
     reviews: dict[str, int] = {}

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from quizapp.analysis.numbers import retention_cell
-from quizapp.session import SessionSummary, SittingChanges
+from quizapp.sitting_summary import SessionSummary, SittingChanges
 from quizapp.tui.messages import HomeWanted
 
 TOPICS_SHOWN = 8  # at 80x24 with the counts above; past it, the most weakened and the most strengthened
