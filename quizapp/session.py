@@ -1,15 +1,9 @@
-"""One sitting of reviews: what was done, for undo and for the end-of-session summary."""
+"""One sitting of reviews: what was done, for undo and for the end-of-session summary (`sitting_summary`)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from quizapp.sitting_summary import SessionSummary
-    from quizapp.store.database import Database
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -73,18 +67,3 @@ class Session:
     def practised(self) -> list[Practised]:
         """The drill answers that rescheduled nothing, in order."""
         return [a for a in self.actions if isinstance(a, Practised)]
-
-    def summary(self, now: datetime, db: Database | None = None) -> SessionSummary:
-        """Counts for the end-of-session screen; with `db`, also what the sitting changed (`sitting_changes`)."""
-        from quizapp.sitting_summary import SessionSummary, sitting_changes  # at the sitting's end, not at start-up
-
-        missed = Counter(a.topic for a in self.answers if a.grade == 1)
-        again = sum(missed.values())
-        return SessionSummary(
-            reviewed=len(self.answers),
-            again=again,
-            elapsed=timedelta(seconds=self.active_seconds) if self.active_seconds else now - self.started,
-            topics_missed=missed.most_common(),
-            changes=sitting_changes(db, self.answers) if db is not None and self.answers else None,
-            practised=len(self.practised),
-        )

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from quizapp.analysis.pass_fail import PassFail
-from quizapp.session import Answered
+from quizapp.session import Answered, Session
 from quizapp.store.connection import named
 from quizapp.store.database import Database
 
@@ -103,3 +103,17 @@ class SessionSummary:
     def again_rate(self) -> float:
         """Share of answers graded Again."""
         return self.again / self.reviewed if self.reviewed else 0.0
+
+
+def summarize(session: Session, now: datetime, db: Database | None = None) -> SessionSummary:
+    """Counts for the end-of-session screen; with `db`, also what the sitting changed (`sitting_changes`)."""
+    missed = Counter(a.topic for a in session.answers if a.grade == 1)
+    again = sum(missed.values())
+    return SessionSummary(
+        reviewed=len(session.answers),
+        again=again,
+        elapsed=timedelta(seconds=session.active_seconds) if session.active_seconds else now - session.started,
+        topics_missed=missed.most_common(),
+        changes=sitting_changes(db, session.answers) if db is not None and session.answers else None,
+        practised=len(session.practised),
+    )

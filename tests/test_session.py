@@ -5,7 +5,7 @@ from __future__ import annotations
 from quizapp.analysis.pass_fail import PassFail
 from quizapp.scheduling import Grade, ReviewScheduler
 from quizapp.session import Answered, Session
-from quizapp.sitting_summary import TopicChange, sitting_changes
+from quizapp.sitting_summary import TopicChange, sitting_changes, summarize
 from quizapp.store.hidden import card_ids_of
 from tests.conftest import Clock, fetch
 
@@ -76,8 +76,8 @@ def test_each_topic_answered_with_its_net_stability_change(scheduler: ReviewSche
 
 def test_the_summary_reads_the_log_only_when_given_the_database(scheduler: ReviewScheduler, clock: Clock) -> None:
     session, _ = a_sitting_40_days_later(scheduler, clock)
-    assert session.summary(clock()).changes is None
-    summary = session.summary(clock(), scheduler.db)
+    assert summarize(session, clock()).changes is None
+    summary = summarize(session, clock(), scheduler.db)
     assert summary.changes == sitting_changes(scheduler.db, session.answers)
     assert (summary.reviewed, summary.again) == (4, 1)
-    assert Session(started=clock()).summary(clock(), scheduler.db).changes is None  # nothing answered
+    assert summarize(Session(started=clock()), clock(), scheduler.db).changes is None  # nothing answered

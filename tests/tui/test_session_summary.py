@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from quizapp.session import Session
+from quizapp.sitting_summary import summarize
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens.review import ReviewScreen
 from quizapp.tui.screens.summary import SummaryScreen
@@ -51,7 +52,7 @@ async def test_summary_shows_the_sittings_retention_and_topics(make_app: Callabl
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         session = await learn_then_come_back(pilot, clock)
-        await app.push_screen(SummaryScreen(session.summary(clock(), app.library.db), "All decks"))
+        await app.push_screen(SummaryScreen(summarize(session, clock(), app.library.db), "All decks"))
         await pilot.pause()
         counts = painted(app, "#summary-counts")
         assert counts[-1] == "Retention     67% (2/3) of the cards back after a study day or more"
@@ -74,7 +75,7 @@ async def test_summary_without_the_log_lists_the_topics_missed(make_app: Callabl
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         session = await learn_then_come_back(pilot, clock)
-        await app.push_screen(SummaryScreen(session.summary(clock()), "All decks"))
+        await app.push_screen(SummaryScreen(summarize(session, clock()), "All decks"))
         await pilot.pause()
         assert len(painted(app, "#summary-counts")) == 3
         assert painted(app, "#summary-topics") == ["Topics missed", "  diffusion/mini/dit  ×1"]

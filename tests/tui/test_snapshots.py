@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from quizapp.config import MockSettings
+from quizapp.sitting_summary import summarize
 from quizapp.tui import stopwatch
 from quizapp.tui.app import QuizApp
 from quizapp.tui.screens import home
@@ -100,7 +101,7 @@ def test_summary_of_what_the_sitting_changed(snap_compare, make_app: Callable[..
 
     async def run_before(pilot: Pilot[int]) -> None:
         session = await learn_then_come_back(pilot, clock)
-        await app.push_screen(SummaryScreen(session.summary(clock(), app.library.db), "All decks"))
+        await app.push_screen(SummaryScreen(summarize(session, clock(), app.library.db), "All decks"))
         await settle(pilot)
         await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.1)

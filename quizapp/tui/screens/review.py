@@ -711,9 +711,10 @@ class ReviewScreen(Screen[None]):
         self.card = None
         self.early = None
         self.held.clear()
+        from quizapp.sitting_summary import summarize
         from quizapp.tui.screens.summary import SummaryScreen
 
-        summary = self.session.summary(self.scheduler.now(), self.library.db)
+        summary = summarize(self.session, self.scheduler.now(), self.library.db)
         if summary.reviewed or summary.practised:
             self.app.switch_screen(SummaryScreen(summary, self.session_title))
         else:
