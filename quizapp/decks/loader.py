@@ -72,9 +72,10 @@ def _branch(part: str | int) -> bool:
 
 def _other_branch(item: ErrorDetails) -> bool:
     """Of `correct`'s `int | list[int]`, only the branch of the kind written is worth a message: the other one's
-    error ("should be a valid list" for 3) says nothing."""
+    error ("should be a valid list" for 3) says nothing. An unknown key's error ends with the key as written, which
+    may be any text ('t- ags'): never a branch."""
     last = item["loc"][-1] if item["loc"] else 0
-    if not _branch(last) or last in (PLAIN_FOLLOW_UP, LINKED_FOLLOW_UP):
+    if item["type"] == "extra_forbidden" or not _branch(last) or last in (PLAIN_FOLLOW_UP, LINKED_FOLLOW_UP):
         return False
     return str(last).startswith("list[") != isinstance(item["input"], list)
 

@@ -69,6 +69,10 @@ def test_cards_one_per_cloze_number_and_content_round_trips() -> None:
             "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n    key_point: [x]\n",
             "7:5: unknown key key_point; did you mean key_points?",
         ),
+        (  # an unknown key that is not an identifier, holding a list: not taken for a union branch's name
+            "format: 1\ndeck: d\nt- ags: [test]\nquestions: []\n",
+            "3:1: unknown key 't- ags'; did you mean tags?",
+        ),
         (
             "format: 1\ndeck: d\nquestions:\n  - id: a\n    prompt: p\n    answer: a\n  - id: a\n    prompt: q\n    answer: b\n",
             "7:9: duplicate id 'a' (first used on line 4)",
