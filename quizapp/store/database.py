@@ -81,7 +81,7 @@ class Database:
         """
         self.path = path
         self.read_only = read_only
-        self._wal_after_commit = new and read_only is None
+        self._wal_after_commit = new  # open_database never opens a new database read-only
         if read_only is None:
             self.conn = connection.connect(path, wal=not new)
             self.conn.execute("PRAGMA wal_autocheckpoint = 0")
