@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -20,27 +21,65 @@ from quizapp.store.database_file import schema_version_of
 from quizapp.store.migrations import SCHEMA_VERSION
 from quizapp.store.upgrade import migrate
 
-CHECKPOINT_EVERY = 100  # commits; each answer adds about 14 pages to the WAL
+CHECKPOINT_EVERY = 100  # commits; each answer adds about 8 pages to the WAL
+CHECKPOINT_PAUSE = 0.5  # seconds without a commit: the user is reading a card, not answering one
+CHECKPOINT_AT_MOST = 1000  # commits: a WAL that never sees a pause is checkpointed all the same
 _WRITE_NOTHING = "UPDATE meta SET value = value WHERE key = 'schema_version'"  # a write that changes no data
 _TABLES = "SELECT count(*) FROM sqlite_master"
 _STAMP_VERSION = "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
 
 
+def checkpoint_delay(pending: int, quiet: float) -> float | None:
+    """Seconds until the WAL is checkpointed, `pending` commits after the last checkpoint and `quiet` seconds after
+    the last commit: None while it is too short to be worth one, 0 for now.
+
+    The checkpoint fsyncs the database file, which slows the commits that overlap it: run while answers follow
+    each other closely, it would be paid by the next few answers (up to 8 ms each on a small disk). So it waits
+    for a pause, which a user reading the next card always makes, and only a WAL that keeps growing without
+    one is checkpointed at once.
+    """
+    if pending < CHECKPOINT_EVERY:
+        return None
+    if pending >= CHECKPOINT_AT_MOST:
+        return 0.0
+    return max(0.0, CHECKPOINT_PAUSE - quiet)
+
+
 class _Checkpointer:
-    """Copies the WAL back into the database file on a thread of its own.
+    """Copies the WAL back into the database file on a thread of its own, in a pause between commits.
 
     SQLite's automatic checkpoint runs inside the commit that crosses 1,000 WAL pages, and with
     synchronous=FULL it fsyncs the whole database: 10-25 ms for one answer in a hundred. A
     checkpoint is not needed for durability (the WAL commit is durable), so it is done here,
-    PASSIVE (never waiting on readers or writers), while the user reads the next card.
+    PASSIVE (never waiting on readers or writers), when `checkpoint_delay` says.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, pending: int) -> None:
         self.path = path
-        self.wanted = threading.Event()
+        self.pending = pending  # commits since the last checkpoint
+        self.last_commit = time.monotonic()
+        self.changed = threading.Condition()
         self.stopping = False
         self.thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
         self.thread.start()
+
+    def committed(self) -> None:
+        """Count a commit; wake the thread only when a checkpoint becomes due, not at every answer."""
+        with self.changed:
+            self.pending += 1
+            self.last_commit = time.monotonic()
+            if self.pending in (CHECKPOINT_EVERY, CHECKPOINT_AT_MOST):
+                self.changed.notify()
+
+    def _due(self) -> bool:
+        """Wait, under the lock, until a checkpoint is due or the thread stops; True if one is due."""
+        while not self.stopping:
+            delay = checkpoint_delay(self.pending, time.monotonic() - self.last_commit)
+            if delay == 0:
+                self.pending = 0
+                return True
+            self.changed.wait(delay)
+        return False
 
     def _run(self) -> None:
         try:
@@ -48,17 +87,20 @@ class _Checkpointer:
         except sqlite3.Error:
             return  # answers still commit; the WAL is then checkpointed when quizapp closes
         try:
-            while self.wanted.wait() and not self.stopping:
-                self.wanted.clear()
+            while True:
+                with self.changed:
+                    if not self._due():
+                        return
                 with contextlib.suppress(sqlite3.Error):  # busy or failed: the next one catches up
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             conn.close()
 
     def stop(self) -> None:
-        """Finish the checkpoint under way, if any, and end the thread."""
-        self.stopping = True
-        self.wanted.set()
+        """Finish the checkpoint under way, if any, and end the thread (closing the last connection checkpoints)."""
+        with self.changed:
+            self.stopping = True
+            self.changed.notify()
         self.thread.join(timeout=5)
 
 
@@ -110,9 +152,10 @@ class Database:
             self._wal_after_commit = False
             with contextlib.suppress(sqlite3.Error):  # still busy after the timeout: the next connection does it
                 connection.use_wal(self.conn)
-        if self._commits % CHECKPOINT_EVERY == 0:
-            self._checkpointer = self._checkpointer or _Checkpointer(self.path)
-            self._checkpointer.wanted.set()
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
+        elif self._commits >= CHECKPOINT_EVERY:  # a thread only for the sessions that write enough to need one
+            self._checkpointer = _Checkpointer(self.path, self._commits)
 
     @property
     def commits(self) -> int:

@@ -9,8 +9,16 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from quizapp.store.connection import companion
-from quizapp.store.database import CHECKPOINT_EVERY, open_database
+from quizapp.store.database import (
+    CHECKPOINT_AT_MOST,
+    CHECKPOINT_EVERY,
+    CHECKPOINT_PAUSE,
+    checkpoint_delay,
+    open_database,
+)
 
 PAGES = 200  # of about 4 KB each: more than the page cache holds, so some reach the file before the commit
 
@@ -71,8 +79,27 @@ def test_wal_is_checkpointed_off_the_committing_thread(tmp_path: Path) -> None:
     for _ in range(CHECKPOINT_EVERY):
         with db.write() as conn:
             conn.execute("INSERT INTO blob VALUES (zeroblob(4000))")  # about one page each, into the WAL
+    assert path.stat().st_size == before  # in the WAL, not yet in the file
     deadline = time.monotonic() + 10
     while path.stat().st_size < before + CHECKPOINT_EVERY * 4000 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert path.stat().st_size >= before + CHECKPOINT_EVERY * 4000  # copied into the file by the checkpointer
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("pending", "quiet", "delay"),
+    [
+        (0, 60.0, None),  # nothing to copy
+        (CHECKPOINT_EVERY - 1, 3600.0, None),  # not yet worth a checkpoint, however long the pause
+        (CHECKPOINT_EVERY, 0.0, CHECKPOINT_PAUSE),  # just answered: wait for the pause
+        (CHECKPOINT_EVERY, CHECKPOINT_PAUSE / 5, CHECKPOINT_PAUSE * 4 / 5),
+        (CHECKPOINT_EVERY, CHECKPOINT_PAUSE, 0.0),  # the user is reading the next card
+        (CHECKPOINT_AT_MOST - 1, 0.001, CHECKPOINT_PAUSE - 0.001),
+        (CHECKPOINT_AT_MOST, 0.0, 0.0),  # answers that never pause still get their WAL copied
+        (CHECKPOINT_AT_MOST * 3, 0.0, 0.0),
+    ],
+)
+def test_a_checkpoint_waits_for_a_pause_in_the_answers(pending: int, quiet: float, delay: float | None) -> None:
+    got = checkpoint_delay(pending, quiet)
+    assert got == delay if delay is None else got == pytest.approx(delay)
