@@ -6,7 +6,8 @@ slows both sides alike; the table gives medians, the spread (min–max) and the 
   - whole processes, as the user runs them: `quizapp --db DB report --out /dev/null` in Markdown (the
     default), HTML and JSON, each against a process that opens the Anki collection, computes its Statistics
     screen's data (`col._backend.graphs(search="", days=365)`) and closes it;
-  - the compute alone, in this process and warm: `build_report` against `graphs`;
+  - the compute alone, in this process and warm: `build_report` against `graphs`, each pair's value the median
+    of WARM_CALLS calls;
   - with --decks (the folder the database was imported from): pressing `s` on home until the Statistics
     screen has painted the report, on a real pseudo-terminal, in a copy of the database (the TUI syncs and
     takes its daily backup). Anki's screen is a Qt web view: it has no counterpart here.
@@ -47,6 +48,7 @@ from quizapp.store.database import open_database  # noqa: E402
 FORMATS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 HOME_PAINTED = b"new cards left"  # the last line home fills in (its counts)
 REPORT_PAINTED = b"True retention"  # a heading the Statistics screen shows only once the report is in
+WARM_CALLS = 3  # in-process computes timed per pair: the median of this many
 
 
 @dataclass(frozen=True)
@@ -77,14 +79,23 @@ class Comparison:
 
 
 def compare(measure: str, runs: int, ours: Callable[[], float], theirs: Callable[[], float] | None) -> Comparison:
-    """`runs` pairs, each side's run right after the other's."""
+    """`runs` pairs, each side's run right after the other's, the order turned round at each pair (quizapp then
+    Anki, then Anki then quizapp, ...) so that neither side always runs first."""
     quizapp: list[float] = []
     anki: list[float] = []
-    for _ in range(runs):
+    for pair in range(runs):
+        if theirs is not None and pair % 2:
+            anki.append(theirs())
         quizapp.append(ours())
-        if theirs is not None:
+        if theirs is not None and not pair % 2:
             anki.append(theirs())
     return Comparison(measure, quizapp, anki if theirs is not None else None)
+
+
+def median_of(calls: int, timer: Callable[[], float]) -> Callable[[], float]:
+    """A timer giving the median of `calls` runs of `timer`: for an in-process measure of a few tens of ms,
+    where one run moves by a third with the machine's other work and a repeat costs little."""
+    return lambda: statistics.median(timer() for _ in range(calls))
 
 
 def process_seconds(args: list[str], env: dict[str, str]) -> float:
@@ -181,12 +192,13 @@ def measure_report(
         compare(f"report, {name}, whole process", runs, partial(report_seconds, db, form, env), anki_process)
         for form, name in FORMATS.items()
     ]
+    in_process = f"report computed in-process, warm, median of {WARM_CALLS} calls"
     with build_timer(db) as ours:
         if collection is None:
-            found.append(compare("report computed in-process, warm", runs, ours, None))
+            found.append(compare(in_process, runs, median_of(WARM_CALLS, ours), None))
         else:
             with anki_side.graphs_timer(collection) as theirs:
-                found.append(compare("report computed in-process, warm", runs, ours, theirs))
+                found.append(compare(in_process, runs, median_of(WARM_CALLS, ours), median_of(WARM_CALLS, theirs)))
     if screen_db is not None and decks is not None:
         found.append(Comparison("Statistics screen, s to report painted", screen_times(screen_db, decks, env, runs)))
     return found

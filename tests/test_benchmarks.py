@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -29,7 +30,7 @@ REPORT_ROWS = (
     "report, Markdown, whole process",
     "report, HTML, whole process",
     "report, JSON, whole process",
-    "report computed in-process, warm",
+    "report computed in-process, warm, median of 3 calls",
     "Statistics screen, s to report painted",
 )
 Table = dict[str, list[str]]
@@ -84,7 +85,7 @@ def test_quick_benchmark_times_the_report_and_its_screen(quick_table: Table) -> 
     assert list(report) == list(REPORT_ROWS), list(quick_table)
     for measure, (quizapp, _anki, _ratio, target, met) in report.items():
         assert quizapp.endswith(" s") and number(quizapp) > 0
-        if measure == "report computed in-process, warm":  # shown beside the processes, without a target
+        if measure.startswith("report computed in-process"):  # shown beside the processes, without a target
             assert (target, met) == ("—", "—")
         else:
             assert target.startswith("< 1 s") and met in {"yes", "**no**"}
@@ -149,3 +150,19 @@ def test_a_table_states_the_spread_of_every_side_and_ratio(run_module: ModuleTyp
     row = run_module.Row("per answer", "ms", [0.5, 0.6, 0.7], [0.25, 0.3, 0.5], "≤ 1× Anki", run_module.under(1.0))
     line = run_module.table([row]).splitlines()[-1]
     assert line == "| per answer | 0.6 (0.5–0.7) ms | 0.3 (0.25–0.5) ms | 2.00 (1.40–2.00) | ≤ 1× Anki | **no** |"
+
+
+def test_report_pairs_take_turns_at_running_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    report_speed = importlib.import_module("report_speed")
+    order: list[str] = []
+    ticks = iter(range(1, 100))
+
+    def side(name: str) -> Callable[[], float]:
+        return lambda: order.append(name) or float(next(ticks))
+
+    found = report_speed.compare("m", 4, side("q"), side("a"))
+    assert order == ["q", "a", "a", "q", "q", "a", "a", "q"]
+    assert found.quizapp == [1.0, 4.0, 5.0, 8.0] and found.anki == [2.0, 3.0, 6.0, 7.0]
+    calls = iter([5.0, 1.0, 3.0])
+    assert report_speed.median_of(3, lambda: next(calls))() == 3.0

@@ -4,6 +4,7 @@ the commits."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 import time
 from contextlib import closing
@@ -79,12 +80,24 @@ def test_wal_is_checkpointed_off_the_committing_thread(tmp_path: Path) -> None:
     for _ in range(CHECKPOINT_EVERY):
         with db.write() as conn:
             conn.execute("INSERT INTO blob VALUES (zeroblob(4000))")  # about one page each, into the WAL
-    assert path.stat().st_size == before  # in the WAL, not yet in the file
     deadline = time.monotonic() + 10
-    while path.stat().st_size < before + CHECKPOINT_EVERY * 4000 and time.monotonic() < deadline:
+    while (frames := _backfilled(path))[0] < frames[1] and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert path.stat().st_size >= before + CHECKPOINT_EVERY * 4000  # copied into the file by the checkpointer
+    assert frames[0] == frames[1] >= CHECKPOINT_EVERY  # every frame copied back, once the commits paused
+    assert path.stat().st_size >= before + CHECKPOINT_EVERY * 4000  # into the file
+    wal = companion(path, "-wal").stat().st_size
+    for _ in range(CHECKPOINT_EVERY // 2):
+        with db.write() as conn:
+            conn.execute("INSERT INTO blob VALUES (zeroblob(4000))")
+    assert companion(path, "-wal").stat().st_size == wal  # the checkpoint was whole: the WAL started over
     db.close()
+
+
+def _backfilled(path: Path) -> tuple[int, int]:
+    """How many of the WAL's frames are copied into the database file, and how many it holds: nBackfill and
+    mxFrame, read from the WAL-index (`-shm`) as SQLite lays it out (two 48-byte headers, then nBackfill)."""
+    index = companion(path, "-shm").read_bytes()[:100]
+    return int.from_bytes(index[96:100], sys.byteorder), int.from_bytes(index[16:20], sys.byteorder)
 
 
 @pytest.mark.parametrize(
