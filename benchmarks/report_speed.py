@@ -6,15 +6,15 @@ slows both sides alike; the table gives medians, the spread (min–max) and the 
   - whole processes, as the user runs them: `quizapp --db DB report --out /dev/null` in Markdown (the
     default), HTML and JSON, each against a process that opens the Anki collection, computes its Statistics
     screen's data (`col._backend.graphs(search="", days=365)`) and closes it;
-  - the compute alone, in this process and warm: `build_report` against `graphs`, each pair's value the median
-    of WARM_CALLS calls;
+  - the compute alone, warm: `build_report` in a process of its own against `graphs` in this one, each pair's
+    value the median of WARM_CALLS calls;
   - with --decks (the folder the database was imported from): pressing `s` on home until the Statistics
     screen has painted the report, on a real pseudo-terminal, in a copy of the database (the TUI syncs and
     takes its daily backup). Anki's screen is a Qt web view: it has no counterpart here.
 
 The report process must not write the database: its file (and WAL) are checked unchanged after every run.
 
-Usage: python benchmarks/report_speed.py QUIZAPP_DB ANKI_COLLECTION [--runs 7] [--decks DIR]
+Usage: python benchmarks/report_speed.py QUIZAPP_DB ANKI_COLLECTION [--runs 7] [--decks DIR] | serve QUIZAPP_DB
 """
 
 from __future__ import annotations
@@ -127,18 +127,43 @@ def report_seconds(db: Path, form: str, env: dict[str, str]) -> float:
 
 @contextmanager
 def build_timer(db_path: Path) -> Iterator[Callable[[], float]]:
-    """A call that times one `build_report` over every card, warm (one untimed build first), as `cmd_report`
-    opens the database."""
-    db = open_database(db_path, allow_read_only=True)
+    """A call that times one `build_report` over every card, warm, in a process of its own (`serve`).
+
+    Not in this process: `build_report` forks its readers, and a fork costs more the larger the parent,
+    which here holds every row measured so far and Anki's backend; timed here, quizapp's side slowed by a
+    fifth from one --check run to the next while Anki's did not.
+    """
+    server = subprocess.Popen(
+        [sys.executable, __file__, "serve", str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdin is not None and server.stdout is not None
 
     def once() -> float:
-        started = time.perf_counter()
-        build_report(db, SchedulerSettings(), ReviewSettings())
-        return time.perf_counter() - started
+        assert server.stdin is not None and server.stdout is not None
+        server.stdin.write("\n")
+        server.stdin.flush()
+        return float(server.stdout.readline())
 
     try:
-        once()
+        if server.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the report server for {db_path} did not start")
         yield once
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+
+
+def serve(db_path: Path) -> None:
+    """Open `db_path` as `cmd_report` does, build the report once untimed, then time one build for each line
+    read from stdin."""
+    db = open_database(db_path, allow_read_only=True)
+    try:
+        build_report(db, SchedulerSettings(), ReviewSettings())
+        print("ready", flush=True)
+        for _ in sys.stdin:
+            started = time.perf_counter()
+            build_report(db, SchedulerSettings(), ReviewSettings())
+            print(time.perf_counter() - started, flush=True)
     finally:
         db.close()
 
@@ -257,4 +282,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["serve"]:
+        serve(Path(sys.argv[2]))
+    else:
+        main()
