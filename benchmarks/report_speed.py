@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,18 +78,21 @@ class Comparison:
         return ours < limit and (self.anki is None or ours <= statistics.median(self.anki))
 
 
+def interleaved(runs: int, sides: Sequence[Callable[[], float]]) -> list[list[float]]:
+    """`runs` repetitions of every side, the order turned round at each repetition (A B C, then C B A, ...), so
+    that no side always runs first; returns each side's values."""
+    values: list[list[float]] = [[] for _ in sides]
+    for rep in range(runs):
+        order = list(range(len(sides)))
+        for i in order if rep % 2 == 0 else reversed(order):
+            values[i].append(sides[i]())
+    return values
+
+
 def compare(measure: str, runs: int, ours: Callable[[], float], theirs: Callable[[], float] | None) -> Comparison:
-    """`runs` pairs, each side's run right after the other's, the order turned round at each pair (quizapp then
-    Anki, then Anki then quizapp, ...) so that neither side always runs first."""
-    quizapp: list[float] = []
-    anki: list[float] = []
-    for pair in range(runs):
-        if theirs is not None and pair % 2:
-            anki.append(theirs())
-        quizapp.append(ours())
-        if theirs is not None and not pair % 2:
-            anki.append(theirs())
-    return Comparison(measure, quizapp, anki if theirs is not None else None)
+    """`runs` pairs, each side's run right after the other's, `interleaved`."""
+    values = interleaved(runs, [ours] if theirs is None else [ours, theirs])
+    return Comparison(measure, values[0], values[1] if theirs is not None else None)
 
 
 def median_of(calls: int, timer: Callable[[], float]) -> Callable[[], float]:

@@ -61,7 +61,7 @@ import anki_side  # noqa: E402
 import first_card  # noqa: E402
 import history  # noqa: E402
 from generate import write_decks  # noqa: E402
-from report_speed import Comparison, measure_report, process_seconds  # noqa: E402
+from report_speed import Comparison, interleaved, measure_report, process_seconds  # noqa: E402
 
 from quizapp.config import ReviewSettings, SchedulerSettings  # noqa: E402
 from quizapp.days import day_bounds  # noqa: E402
@@ -133,17 +133,6 @@ def p99(values: Sequence[float]) -> float:
 def count(n: int) -> str:
     """1,000,000 as 1M, 112,021 as 112k."""
     return f"{n / 1_000_000:g}M" if n >= 1_000_000 else f"{n // 1000}k" if n >= 1000 else str(n)
-
-
-def interleaved(runs: int, sides: Sequence[Callable[[], float]]) -> list[list[float]]:
-    """`runs` repetitions of every side, the order turned round at each repetition (A B C, then C B A, ...), so
-    that no side always runs first; returns each side's values."""
-    values: list[list[float]] = [[] for _ in sides]
-    for rep in range(runs):
-        order = list(range(len(sides)))
-        for i in order if rep % 2 == 0 else reversed(order):
-            values[i].append(sides[i]())
-    return values
 
 
 def under(ratio: float) -> Callable[[Row], bool | None]:
