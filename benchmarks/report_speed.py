@@ -20,6 +20,7 @@ Usage: python benchmarks/report_speed.py QUIZAPP_DB ANKI_COLLECTION [--runs 7] [
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -128,6 +129,28 @@ def report_seconds(db: Path, form: str, env: dict[str, str]) -> float:
     return seconds
 
 
+class Server:
+    """A process timing on request (answers.py, anki_side.py or this file `serve`): one request a line, as JSON,
+    answered with a JSON list of seconds."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def latencies(self, *request: object) -> list[float]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([str(part) for part in request]) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"{self.process.args!r} stopped (exit code {self.process.wait()})")
+        return [float(t) for t in json.loads(answer)]
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
+
+
 @contextmanager
 def build_timer(db_path: Path) -> Iterator[Callable[[], float]]:
     """A call that times one `build_report` over every card, warm, in a process of its own (`serve`).
@@ -136,37 +159,23 @@ def build_timer(db_path: Path) -> Iterator[Callable[[], float]]:
     which here holds every row measured so far and Anki's backend; timed here, quizapp's side slowed by a
     fifth from one --check run to the next while Anki's did not.
     """
-    server = subprocess.Popen(
-        [sys.executable, __file__, "serve", str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert server.stdin is not None and server.stdout is not None
-
-    def once() -> float:
-        assert server.stdin is not None and server.stdout is not None
-        server.stdin.write("\n")
-        server.stdin.flush()
-        return float(server.stdout.readline())
-
+    server = Server([sys.executable, __file__, "serve", str(db_path)])
     try:
-        if server.stdout.readline().strip() != "ready":
-            raise RuntimeError(f"the report server for {db_path} did not start")
-        yield once
+        yield lambda: server.latencies()[0]
     finally:
-        server.stdin.close()
-        server.wait(timeout=60)
+        server.close()
 
 
 def serve(db_path: Path) -> None:
-    """Open `db_path` as `cmd_report` does, build the report once untimed, then time one build for each line
-    read from stdin."""
+    """Open `db_path` as `cmd_report` does, build the report once untimed, then time one build for each request
+    read from stdin (see `Server`)."""
     db = open_database(db_path, allow_read_only=True)
     try:
         build_report(db, SchedulerSettings(), ReviewSettings())
-        print("ready", flush=True)
         for _ in sys.stdin:
             started = time.perf_counter()
             build_report(db, SchedulerSettings(), ReviewSettings())
-            print(time.perf_counter() - started, flush=True)
+            print(json.dumps([time.perf_counter() - started]), flush=True)
     finally:
         db.close()
 

@@ -39,7 +39,6 @@ Anki comes from the `bench` extra: pip install -e '.[bench]'.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -61,7 +60,7 @@ import anki_side  # noqa: E402
 import first_card  # noqa: E402
 import history  # noqa: E402
 from generate import write_decks  # noqa: E402
-from report_speed import Comparison, interleaved, measure_report, process_seconds  # noqa: E402
+from report_speed import Comparison, Server, interleaved, measure_report, process_seconds  # noqa: E402
 
 from quizapp.config import ReviewSettings, SchedulerSettings  # noqa: E402
 from quizapp.days import day_bounds  # noqa: E402
@@ -301,27 +300,6 @@ def measure_launch(data: Data, runs: int, env: dict[str, str], tui_db: Path) -> 
             Row(f"launch to first card painted, {data.what}", "s", values[0], values[2], f"< {target} s", below(target))
         )
     return rows
-
-
-class Server:
-    """A process timing answers on request (answers.py or anki_side.py `serve`): one request a line, as JSON."""
-
-    def __init__(self, command: list[str]) -> None:
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-    def latencies(self, *request: object) -> list[float]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps([str(part) for part in request]) + "\n")
-        self.process.stdin.flush()
-        answer = self.process.stdout.readline()
-        if not answer:
-            raise RuntimeError(f"{self.process.args!r} stopped (exit code {self.process.wait()})")
-        return [float(t) for t in json.loads(answer)]
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait()
 
 
 ANSWERS_TAKE = timedelta(minutes=10)  # the per-answer measures of one size, with room to spare
