@@ -274,9 +274,9 @@ def cmd_schema(report: bool = False) -> int:
     if report:
         import json
 
-        from quizapp.analysis.export_json import REPORT_JSON_SCHEMA
+        from quizapp.analysis.export_json import report_json_schema
 
-        print(json.dumps(REPORT_JSON_SCHEMA, indent=2, ensure_ascii=False))
+        print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
         return 0
     from quizapp.decks.schema import deck_schema_json
 

@@ -233,10 +233,17 @@ def build_report(
     )
     # three children, one per large read with the small ones shared out: the two CPUs here finish them sooner
     # than five (each child opens the database and reads its pages again); the confidence counts, a read of the
-    # window's reviews, go with the lightest
+    # window's reviews, go with the lightest: the window's sums, from the tallies unless filtered
     jobs: list[Job[Any]] = [
-        (_in_turn, ((_read, (db.path, params, (q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS, q.CONFIDENCE))),)),
-        (_in_turn, ((_read_slow_passes, (db.path, params)), (_read, (db.path, params, window_reads)))),
+        (_in_turn, ((_read, (db.path, params, (q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS))),)),
+        (
+            _in_turn,
+            (
+                (_read_slow_passes, (db.path, params)),
+                (_read, (db.path, params, window_reads)),
+                (_read, (db.path, params, (q.CONFIDENCE,))),
+            ),
+        ),
         (_in_turn, ((_read, (db.path, params, (q.WEAKEST_QUESTIONS,))), (_read, (db.path, params, rest)))),
     ]
     if not _worth_children(db):
@@ -246,7 +253,7 @@ def build_report(
     else:  # the app (threads run): in threads, where SQLite overlaps a little
         with ThreadPoolExecutor(len(jobs)) as pool:
             done = list(pool.map(lambda job: job[0](*job[1]), jobs))
-    [cards], [slow, window], [(weakest,), read] = done
+    [cards], [slow, window, [confidence]], [(weakest,), read] = done
     key_points, old, days, forecast, leeches, calibration, recall, late, overdue, fit, follow_ups, mocks = read
     if not filtered:
         window = [[], *window]  # as if SUM_WINDOW had run; the old answers are in the tallied rows
@@ -262,7 +269,7 @@ def build_report(
             _Rows(cards[1], cards[2], window[1], window[2], old, key_points, follow_ups),
             slow, weakest, days, forecast, leeches, calibration, recall, late[0]["day"], overdue[0]["cards"], topic,
         )  # fmt: skip
-        return replace(built, confidence=confidence_rows(cards[3]), mocks=tuple(_mock(row, tz) for row in mocks))
+        return replace(built, confidence=confidence_rows(confidence), mocks=tuple(_mock(row, tz) for row in mocks))
     finally:
         conn.close()
 

@@ -37,40 +37,55 @@ COMPUTED: dict[type, tuple[str, ...]] = {
 
 
 def to_json(report: Report) -> str:
-    """The report as indented JSON text (UTF-8 as is, no `\\u` escapes for CJK).
+    """The report as one line of JSON text (UTF-8 as is, no `\\u` escapes for CJK).
 
-    Not `dataclasses.asdict`, which drops the properties and the classes needed to add them back; a
-    non-finite float (never expected) becomes null instead of the invalid JSON `NaN`.
+    Not `dataclasses.asdict`, which drops the properties and the classes needed to add them back. json's C
+    encoder walks the report itself, calling `_object` only for dataclasses and dates: a Python walk over
+    the 90k values of a 10k-question report took longer than the encoding. No `indent`, which only the
+    Python encoder does (a report of 250 topics is 3 MB indented); `python -m json.tool` indents it for
+    reading. A non-finite float (never expected) becomes null instead of the invalid JSON `NaN`.
     """
-    body = _value(report)
-    assert isinstance(body, dict)
-    document = {"format": FORMAT, "version": VERSION, **body}
-    # one line: json's C encoder runs only without `indent` (a report of 250 topics is 3 MB indented, and
-    # took 0.3 s to write); `python -m json.tool` indents it for reading
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    try:
+        body = json.dumps(report, default=_object, sort_keys=True, **_COMPACT)
+    except ValueError:  # a NaN or an infinity somewhere: the Python walk makes it null
+        body = json.dumps(_finite(report), default=_object, sort_keys=True, **_COMPACT)
+    head = json.dumps({"format": FORMAT, "version": VERSION}, **_COMPACT)
+    return f"{head[:-1]},{body[1:]}\n"  # format and version first, then every other key sorted
+
+
+_COMPACT: dict[str, Any] = {
+    "ensure_ascii": False, "allow_nan": False, "separators": (",", ":"), "check_circular": False,
+}  # fmt: skip
+"""One line, CJK as is, no NaN; the report is a tree (frozen dataclasses), which needs no check for cycles."""
 
 
 @cache
 def _names(cls: type) -> tuple[str, ...]:
-    """The keys of a dataclass in the export, sorted: its fields and its COMPUTED properties."""
-    return tuple(sorted([f.name for f in fields(cls)] + list(COMPUTED.get(cls, ()))))
+    """The keys of a dataclass in the export: its fields and its COMPUTED properties."""
+    return tuple([f.name for f in fields(cls)] + list(COMPUTED.get(cls, ())))
 
 
-def _value(obj: object) -> object:
+def _object(obj: object) -> object:
+    """What json's encoder cannot write itself: a dataclass (a dict of its keys), a date or datetime (ISO 8601)."""
     kind = type(obj)
-    if kind is int or kind is str or kind is bool or obj is None:  # the most common first: 90k values a report
-        return obj
-    if kind is float:
-        return obj if math.isfinite(obj) else None  # type: ignore[arg-type]
     if hasattr(kind, "__dataclass_fields__"):
-        return {name: _value(getattr(obj, name)) for name in _names(kind)}  # type: ignore[arg-type]
-    if isinstance(obj, dict):
-        return {str(key): _value(value) for key, value in sorted(obj.items())}
-    if isinstance(obj, tuple | list):
-        return [_value(item) for item in obj]
+        return {name: getattr(obj, name) for name in _names(kind)}
     if isinstance(obj, date):  # and datetime, a subclass
         return obj.isoformat()
     raise TypeError(f"cannot export {kind.__name__} as JSON")
+
+
+def _finite(obj: object) -> object:
+    """`obj` with every non-finite float made None, dataclasses and dates turned as `_object` turns them."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {key: _finite(value) for key, value in obj.items()}
+    if isinstance(obj, tuple | list):
+        return [_finite(item) for item in obj]
+    if hasattr(type(obj), "__dataclass_fields__") or isinstance(obj, date):
+        return _finite(_object(obj))
+    return obj
 
 
 def _schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +134,8 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _report_schema() -> dict[str, Any]:
+def report_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of `to_json`'s output (built when asked: `schema --report` and the tests)."""
     defs: dict[str, Any] = {}
     report = _object_schema(Report, defs)
     return {
@@ -130,7 +146,3 @@ def _report_schema() -> dict[str, Any]:
         "required": ["format", "version", *report["required"]],
         "$defs": dict(sorted(defs.items())),
     }
-
-
-REPORT_JSON_SCHEMA: dict[str, Any] = _report_schema()
-"""JSON Schema (draft 2020-12) of `to_json`'s output."""

@@ -167,10 +167,12 @@ _TALLIED_WINDOW = (
     " total(CASE WHEN d.study_day < :first_year THEN d.mature_passed END) AS old_mature_passed,"
     " total(CASE WHEN d.study_day < :first_year THEN d.mature_failed END) AS old_mature_failed"
 )
-TALLIED_TOPICS = f"SELECT d.topic AS topic, {_TALLIED_WINDOW} FROM topic_day_tally d GROUP BY d.topic"
-TALLIED_DECKS = f"SELECT d.deck_id AS deck_id, {_TALLIED_WINDOW} FROM deck_day_tally d GROUP BY d.deck_id"
+_TALLIED_DAYS = "WHERE d.study_day >= min(:first_window, :first_30d) OR d.study_day < :first_year"
+TALLIED_TOPICS = f"SELECT d.topic AS topic, {_TALLIED_WINDOW} FROM topic_day_tally d {_TALLIED_DAYS} GROUP BY topic"
+TALLIED_DECKS = f"SELECT d.deck_id AS deck_id, {_TALLIED_WINDOW} FROM deck_day_tally d {_TALLIED_DAYS} GROUP BY deck_id"
 """The window's sums and those older than a year per topic and per deck, from the tallies: what SUM_WINDOW and
-OLD_ANSWERS read from the answers, for a report of every card."""
+OLD_ANSWERS read from the answers, for a report of every card. Only the days those sums count are read (through
+the tallies' (study_day, ...) key): the eleven months between them, most of a year's tallies, add nothing."""
 QUESTION_WINDOW = (
     f"SELECT {_WINDOW_SUMS}, sum(coalesce(r.rating > 1 AND r.duration_ms > :slow_factor * :median, 0))"
     " AS slow_correct FROM card c JOIN review r ON r.card_id = c.id"

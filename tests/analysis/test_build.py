@@ -404,3 +404,38 @@ def test_a_question_moved_to_another_topic_takes_its_history_along(
         tallies.rebuild(conn)
         assert {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables} == kept
         conn.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize("window_days", [7, 30, 60])
+def test_the_tallies_give_the_sums_the_answers_give_over_every_age(tmp_path: Path, window_days: int) -> None:
+    """A report of every card reads the window and the answers older than a year from the day tallies, skipping
+    the days between; a deck filter reads the same sums from the answers. Answers today, 3, 20, 45, 100 and 400
+    days back (late in a study day; the first ones, 401 days back, are of new cards: not a test of memory) must
+    give both the same figures, whatever the window."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "report.yaml").write_text(DECK, encoding="utf-8")
+    db = open_database(tmp_path / "quizapp.db")
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = Clock(now - timedelta(days=402))
+    sync_decks(db, [decks], clock())
+    scheduler = ReviewScheduler(db, SETTINGS, REVIEW, now=clock, tz=UTC)
+    ids = [row[0] for row in db.conn.execute("SELECT id FROM card ORDER BY id")]
+    for days_back, grade in ((401, Grade.Good), (400, Grade.Again), (100, Grade.Good), (45, Grade.Again), (20, Grade.Hard),
+                             (3, Grade.Again), (0, Grade.Good)):  # fmt: skip
+        clock.now = now.replace(hour=0, minute=30) - timedelta(days=days_back) + timedelta(hours=23)
+        if days_back == 0:
+            clock.now = now - timedelta(hours=1)
+        for card_id in ids:
+            scheduler.answer(card_id, grade, 20_000)
+    try:
+        every = report(db, window_days=window_days)
+        one_deck = report(db, window_days=window_days, deck="report-test")
+    finally:
+        db.close()
+    assert every.topics and [t.figures for t in every.topics] == [t.figures for t in one_deck.topics]
+    assert every.decks[0].figures == one_deck.decks[0].figures
+    figures = every.decks[0].figures
+    counts = {period: figures.retention[period].total.count for period in ("today", "7d", "30d", "365d", "all")}
+    assert counts == {"today": 4, "7d": 8, "30d": 12, "365d": 20, "all": 24}
+    assert figures.window_reviews == {7: 8, 30: 12, 60: 16}[window_days]

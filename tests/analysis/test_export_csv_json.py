@@ -17,7 +17,7 @@ import pytest
 
 from quizapp.analysis import export_csv
 from quizapp.analysis.export_csv import COLUMNS, to_csv
-from quizapp.analysis.export_json import COMPUTED, REPORT_JSON_SCHEMA, to_json
+from quizapp.analysis.export_json import COMPUTED, report_json_schema, to_json
 from quizapp.analysis.model import PERIODS, Report
 from tests.report_sample import HOSTILE, sample_report
 
@@ -183,7 +183,7 @@ def test_json_writes_a_non_finite_number_as_null() -> None:
     assert json.loads(text, parse_constant=lambda name: pytest.fail(name))["questions"][0]["retrievability"] is None
 
 
-# A tiny JSON Schema checker (no jsonschema installed): the keywords REPORT_JSON_SCHEMA uses.
+# A tiny JSON Schema checker (no jsonschema installed): the keywords report_json_schema() uses.
 TYPES: dict[str, Any] = {
     "object": dict,
     "array": list,
@@ -246,9 +246,9 @@ def schema_errors(
 
 @pytest.mark.parametrize("empty", [False, True])
 def test_json_output_follows_its_schema(empty: bool) -> None:
-    assert REPORT_JSON_SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    json.dumps(REPORT_JSON_SCHEMA)  # the schema is JSON itself
-    assert schema_errors(REPORT_JSON_SCHEMA, json.loads(to_json(sample_report(empty=empty)))) == []
+    assert report_json_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    json.dumps(report_json_schema())  # the schema is JSON itself
+    assert schema_errors(report_json_schema(), json.loads(to_json(sample_report(empty=empty)))) == []
 
 
 def test_schema_rejects_output_that_differs_from_it() -> None:
@@ -262,7 +262,7 @@ def test_schema_rejects_output_that_differs_from_it() -> None:
     broken["today"] = "1 December"
     broken["generated_at"] = "2026-12-01T08:00:00"
     broken["summary"]["retention"]["all"]["total"]["rate"] = True
-    assert schema_errors(REPORT_JSON_SCHEMA, broken) == [
+    assert schema_errors(report_json_schema(), broken) == [
         "$.format: not 'quizapp-report'",
         "$.generated_at: date-time without a time zone",
         "$.summary: missing streak_days",
@@ -274,7 +274,7 @@ def test_schema_rejects_output_that_differs_from_it() -> None:
 
 
 def test_schema_describes_every_field_and_computed_property() -> None:
-    defs = REPORT_JSON_SCHEMA["$defs"]
+    defs = report_json_schema()["$defs"]
     assert defs["PassFail"]["required"] == ["count", "failed", "passed", "rate"]
     assert defs["Figures"]["properties"]["again_rate"] == {"type": ["number", "null"]}
     assert defs["Figures"]["properties"]["weakness"] == {"anyOf": [{"$ref": "#/$defs/Weakness"}, {"type": "null"}]}
@@ -282,5 +282,5 @@ def test_schema_describes_every_field_and_computed_property() -> None:
         "type": "object",
         "additionalProperties": {"$ref": "#/$defs/TrueRetention"},
     }
-    assert REPORT_JSON_SCHEMA["properties"]["generated_at"] == {"type": "string", "format": "date-time"}
-    assert REPORT_JSON_SCHEMA["required"][:2] == ["format", "version"]
+    assert report_json_schema()["properties"]["generated_at"] == {"type": "string", "format": "date-time"}
+    assert report_json_schema()["required"][:2] == ["format", "version"]

@@ -20,7 +20,7 @@ from quizapp.analysis import measures
 from quizapp.analysis.build import build_report
 from quizapp.analysis.export_csv import to_csv
 from quizapp.analysis.export_html import to_html
-from quizapp.analysis.export_json import REPORT_JSON_SCHEMA, to_json
+from quizapp.analysis.export_json import report_json_schema, to_json
 from quizapp.analysis.export_markdown import to_markdown
 from quizapp.analysis.model import Filters, Report, TopicRow
 from quizapp.config import MockSettings, ReviewSettings, SchedulerSettings
@@ -300,7 +300,7 @@ def test_every_format_shows_confidence_and_mocks(chain: tuple[Database, ReviewSc
     alpha = next(row for row in rows if row["kind"] == "topic" and row["topic"] == "alpha/core")
     assert (alpha["follow_ups"], alpha["follow_ups_missed"], alpha["weakness_missed"]) == ("3", "2", "0.4")
     data = json.loads(to_json(built))
-    assert schema_errors(REPORT_JSON_SCHEMA, data) == []
+    assert schema_errors(report_json_schema(), data) == []
     assert data["confidence"][0] == {
         "answers": 4, "high": measures.wilson_high(2, 4), "level": "sure", "low": measures.wilson_low(2, 4), "rate": 0.5,
         "reading": built.confidence[0].reading, "right": 2,
