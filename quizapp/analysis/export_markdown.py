@@ -36,6 +36,8 @@ def display_width(text: str) -> int:
     Not `quizapp.east_asian.is_wide`: that is a line-breaking rule, which leaves out Hangul (drawn two
     columns wide) and counts halfwidth katakana (drawn one column wide).
     """
+    if text.isascii():  # most cells (numbers, English): one column a character
+        return len(text)
     return sum(_char_width(char) for char in text)
 
 
@@ -49,6 +51,8 @@ def _char_width(char: str) -> int:
 
 def one_line(text: str) -> str:
     """Text on one line: line breaks, tabs and other control characters become spaces."""
+    if text.isprintable():  # no line break nor control character (most cells): as it is
+        return text
     return "".join(" " if unicodedata.category(char) == "Cc" else char for char in " ".join(text.splitlines()))
 
 
