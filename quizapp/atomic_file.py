@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -38,7 +37,7 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     """A new hidden file beside `target`, created with the umask's mode (mkstemp's would be 0o600)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        temp = target.with_name(f".{target.name[:40]}.{secrets.token_hex(4)}.tmp")
+        temp = target.with_name(f".{target.name[:40]}.{os.urandom(4).hex()}.tmp")
         with contextlib.suppress(FileExistsError):
             return os.open(temp, flags, 0o666), temp
 

@@ -12,7 +12,6 @@ import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -251,6 +250,8 @@ def build_report(
     elif can_fork():
         done = run_in_children(jobs)
     else:  # the app (threads run): in threads, where SQLite overlaps a little
+        from concurrent.futures import ThreadPoolExecutor  # the app has it loaded; `report` would not need it
+
         with ThreadPoolExecutor(len(jobs)) as pool:
             done = list(pool.map(lambda job: job[0](*job[1]), jobs))
     [cards], [slow, window, [confidence]], [(weakest,), read] = done
