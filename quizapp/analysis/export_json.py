@@ -69,7 +69,7 @@ def _object(obj: object) -> object:
     """What json's encoder cannot write itself: a dataclass (a dict of its keys), a date or datetime (ISO 8601)."""
     kind = type(obj)
     if hasattr(kind, "__dataclass_fields__"):
-        return {name: getattr(obj, name) for name in _names(kind)}
+        return {name: getattr(obj, name) for name in _names(kind)}  # type: ignore[arg-type]
     if isinstance(obj, date):  # and datetime, a subclass
         return obj.isoformat()
     raise TypeError(f"cannot export {kind.__name__} as JSON")
