@@ -235,14 +235,7 @@ def build_report(
     # window's reviews, go with the lightest: the window's sums, from the tallies unless filtered
     jobs: list[Job[Any]] = [
         (_in_turn, ((_read, (db.path, params, (q.SUM_LEAVES, q.TOPIC_SUMS, q.DECK_SUMS))),)),
-        (
-            _in_turn,
-            (
-                (_read_slow_passes, (db.path, params)),
-                (_read, (db.path, params, window_reads)),
-                (_read, (db.path, params, (q.CONFIDENCE,))),
-            ),
-        ),
+        (_in_turn, ((_read_slow_passes, (db.path, params)), (_read, (db.path, params, (*window_reads, q.CONFIDENCE))))),
         (_in_turn, ((_read, (db.path, params, (q.WEAKEST_QUESTIONS,))), (_read, (db.path, params, rest)))),
     ]
     if not _worth_children(db):
@@ -254,7 +247,7 @@ def build_report(
 
         with ThreadPoolExecutor(len(jobs)) as pool:
             done = list(pool.map(lambda job: job[0](*job[1]), jobs))
-    [cards], [slow, window, [confidence]], [(weakest,), read] = done
+    [cards], [slow, [*window, confidence]], [(weakest,), read] = done
     key_points, old, days, forecast, leeches, calibration, recall, late, overdue, fit, follow_ups, mocks = read
     if not filtered:
         window = [[], *window]  # as if SUM_WINDOW had run; the old answers are in the tallied rows
