@@ -22,8 +22,9 @@ measures:
      JSON against Anki computing its Statistics screen's data, the compute alone in-process, and the
      Statistics screen until painted (no Anki column: its screen is a Qt web view).
 
-A repetition runs each side once, in an order that alternates (quizapp first, then Anki first, ...); the launches
-and the reports repeat 3 times as often as the imports (SHORT_MEASURES), the answers 4 times. Each cell
+A repetition runs each side once, in an order that alternates (quizapp first, then Anki first, ...); the imports
+repeat 2 times as often as `--runs` (IMPORT_MEASURES), the launches and the reports 3 times (SHORT_MEASURES),
+the answers 4 times. Each cell
 is the median of the per-repetition values (min–max across repetitions); quizapp/Anki is the median of the
 per-repetition ratios (min–max). A per-answer value is a repetition's median; the p99 pools the answers of
 every repetition.
@@ -75,8 +76,11 @@ CARD_COUNT = "SELECT count(*) FROM card"
 CHECK_RUNS = 3
 CHECK_TOLERANCE = 0.15  # largest/smallest of a ratio's values across the check runs, minus one
 # Launches and reports take about a second a side, where a burst of the machine's other work moves a pair's ratio
-# by a third: they repeat this many times as often as the imports, which cost up to a minute a pair.
+# by a third: they repeat this many times as often as `--runs`.
 SHORT_MEASURES = 3
+# A cold import of 100k questions takes about 10 s a side, and one run's pairs gave ratios from 0.76 to 1.31: the
+# median of 5 pairs moved 18-19% between the runs of two checks, so the imports repeat twice as often as `--runs`.
+IMPORT_MEASURES = 2
 UNCHECKED = (
     "Two rows have their target checked in each run, not their ratio: the p99 (Anki checkpoints its WAL inside the"
     " commit of about one answer in 85, so its p99 falls on the edge between its plain answers and those: from 1.2 to"
@@ -426,7 +430,7 @@ def report_row(comparison: Comparison, what: str) -> Row:
 
 def measure(data: Data, runs: int, answers: int, env: dict[str, str], *, smoke: bool = False) -> list[Row]:
     """Every row of one size, on the data made by `prepare` (`smoke`: a run whose figures are not read)."""
-    rows = [measure_import(data, runs, env), measure_warm_sync(data, runs)]
+    rows = [measure_import(data, IMPORT_MEASURES * runs, env), measure_warm_sync(data, runs)]
     tui_db = fresh_copy(data.history, data.work / "tui.db")
     # before anything answers a card in tui.db (the Statistics screen's copy); Anki on a copy of the collection,
     # which opening it for its statistics changes (every run starts from the same one)
@@ -543,8 +547,9 @@ def main() -> None:
         if options.check:
             print(f"\nrun {i + 1} of {times}\n\n{table(rows)}", flush=True)
     each = f"per answer {4 * options.runs} of {options.answers // 4} answers each"
+    imports = f"{IMPORT_MEASURES * options.runs} of imports"
     short = f"{SHORT_MEASURES * options.runs} of launches and reports"
-    heading = f"{options.runs} interleaved repetitions ({short}, {each})"
+    heading = f"{options.runs} interleaved repetitions ({imports}, {short}, {each})"
     print(f"\nquizapp vs Anki, {date.today()}: {heading}; median (min–max); {machine()}; {work}\n")
     print(table(pooled(runs) if options.check else runs[0]))
     if options.check:
