@@ -24,10 +24,9 @@ measures:
 
 A repetition runs each side once, in an order that alternates (quizapp first, then Anki first, ...); the imports
 repeat 2 times as often as `--runs` (IMPORT_MEASURES), the launches and the reports 3 times (SHORT_MEASURES),
-the answers 4 times. Each cell
-is the median of the per-repetition values (min–max across repetitions); quizapp/Anki is the median of the
-per-repetition ratios (min–max). A per-answer value is a repetition's median; the p99 pools the answers of
-every repetition.
+the answers 4 times. Each cell is the median of the per-repetition values (min–max across repetitions);
+quizapp/Anki is the median of the per-repetition ratios (min–max). A per-answer value is a repetition's median;
+the p99 pools the answers of every repetition.
 
 --check runs every measure three times (the data is made once) and fails if a ratio's three values differ by
 more than 15% (largest/smallest); it then prints the table of all repetitions of the three runs.
@@ -549,7 +548,7 @@ def main() -> None:
     each = f"per answer {4 * options.runs} of {options.answers // 4} answers each"
     imports = f"{IMPORT_MEASURES * options.runs} of imports"
     short = f"{SHORT_MEASURES * options.runs} of launches and reports"
-    heading = f"{options.runs} interleaved repetitions ({imports}, {short}, {each})"
+    heading = f"interleaved repetitions: {imports}, {short}, {each}, {options.runs} of the rest"
     print(f"\nquizapp vs Anki, {date.today()}: {heading}; median (min–max); {machine()}; {work}\n")
     print(table(pooled(runs) if options.check else runs[0]))
     if options.check:
